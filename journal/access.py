@@ -1,0 +1,49 @@
+"""Who may do what: the default-deny gate, role gates per blueprint and scoped loaders."""
+
+from collections.abc import Callable
+
+from flask import Blueprint, Flask, abort, request
+from flask_login import current_user
+
+from journal.extensions import login_manager
+from journal.models import Entry, Role, User
+from journal.services import audit
+from journal.services import journal as journal_service
+
+#: The only endpoints reachable without signing in. Everything else is denied by default.
+PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup"})
+
+
+def init_app(app: Flask) -> None:
+    """Install the app-wide gate: sign-in is required except for PUBLIC_ENDPOINTS."""
+    app.before_request(_require_sign_in)
+
+
+def _require_sign_in():
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None  # unknown URLs fall through to the 404 handler
+    if current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()
+
+
+def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:
+    """Gate every route of ``bp``: users whose role fails ``allowed`` get 403 (and an audit row)."""
+
+    @bp.before_request
+    def role_gate():
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not allowed(current_user.role):
+            audit.record_now("denied", current_user, request.path)
+            abort(403)
+        return None
+
+
+def get_own_entry_or_404(user: User, entry_id: int) -> Entry:
+    """The user's own entry, or 404 whether it is someone else's or does not exist."""
+    entry = journal_service.get_own_entry(user, entry_id)
+    if entry is None:
+        audit.record_now("denied", user, request.path)
+        abort(404)
+    return entry

@@ -1,0 +1,29 @@
+"""Flask-Login wiring: loading the user from a session identity that carries a version."""
+
+from flask import Flask, session
+
+from journal.extensions import login_manager
+from journal.models import User
+from journal.services import accounts
+
+
+def init_app(app: Flask) -> None:
+    """Configure Flask-Login for this app."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    # "basic": phones change address all the time, so "strong" would sign writers out mid-entry.
+    login_manager.session_protection = "basic"
+    app.before_request(_keep_session_alive)
+
+
+@login_manager.user_loader
+def load_user(identity: str) -> User | None:
+    """Return the user for a session identity, or None once that session was ended."""
+    return accounts.load_session_user(identity)
+
+
+def _keep_session_alive() -> None:
+    # A permanent session is refreshed on each request, so PERMANENT_SESSION_LIFETIME is an
+    # idle timeout rather than an absolute one.
+    session.permanent = True

@@ -1,0 +1,83 @@
+"""Configuration defaults, environment overrides and derived settings.
+
+Every setting can be given as an environment variable with the ``JOURNAL_`` prefix, e.g.
+``JOURNAL_DATABASE_URL`` or ``JOURNAL_OPEN_SIGNUP=0``. Secrets are never constants in code.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class Defaults:
+    """Settings used unless the environment or a test overrides them."""
+
+    #: SQLAlchemy URL; empty means a SQLite file in the instance folder.
+    DATABASE_URL = ""
+    #: Folder for the full-text index; empty means ``instance/index``.
+    INDEX_DIR = ""
+    #: Whether anyone may sign up as a writer without an invite code.
+    OPEN_SIGNUP = True
+    #: Minutes of inactivity after which a session ends (unless "remember me" was ticked).
+    IDLE_TIMEOUT_MINUTES = 60
+    #: Days a "remember me" cookie lasts (at most 14).
+    REMEMBER_DAYS = 14
+    #: Failed sign-ins allowed per username and per client address in the window below.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_WINDOW_MINUTES = 15
+    #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_COUNT = 0
+    #: Entries shown per page in a writer's journal.
+    ENTRIES_PER_PAGE = 10
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "journal_session"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_NAME = "journal_remember"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill ``app.config`` from defaults, the environment and ``test_config``; derive the rest."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env("JOURNAL")
+    if test_config:
+        app.config.update(test_config)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
+        f"sqlite:///{instance / 'journal.sqlite'}"
+    )
+    app.config["INDEX_DIR"] = app.config["INDEX_DIR"] or str(instance / "index")
+    app.config["OPEN_SIGNUP"] = _as_bool(app.config["OPEN_SIGNUP"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(app.config["IDLE_TIMEOUT_MINUTES"])
+    )
+    app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
+        days=min(int(app.config["REMEMBER_DAYS"]), 14)
+    )
+
+
+def _instance_secret(path: Path) -> str:
+    """Return the secret kept in ``path``, generating it (readable by the owner only) once."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _as_bool(value: object) -> bool:
+    """Read a boolean setting given as bool, int or string ("0", "false", "no", "off")."""
+    if isinstance(value, str):
+        return value.strip().lower() not in {"0", "false", "no", "off", ""}
+    return bool(value)

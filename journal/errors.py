@@ -1,0 +1,42 @@
+"""Error pages: clear words, the NHS.UK look, and never a lost form."""
+
+import logging
+
+from flask import Flask, current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from journal.extensions import db
+
+#: Form fields never echoed back on the "form expired" page.
+_SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
+                            "new_password"})
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers."""
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _server_error)
+
+
+def _csrf_error(error: CSRFError):
+    # The form's security token was missing or stale (often an expired session). Nothing was
+    # saved; show what was typed so it can be sent again with a fresh token.
+    kept = [(name, value) for name, value in request.form.items(multi=True)
+            if name not in _SECRET_FIELDS]
+    return render_template("errors/csrf.html", kept=kept, action=request.path), 400
+
+
+def _http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_template("errors/http.html", error=error), error.code
+
+
+def _server_error(error: Exception):
+    db.session.rollback()
+    if current_app.testing:
+        raise error  # let the test show the real traceback
+    logging.getLogger(__name__).exception("Unhandled error on %s", request.path)
+    return render_template("errors/500.html"), 500

@@ -1,0 +1,101 @@
+"""Accounts, roles, invite codes, sign-in throttling and the audit log."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from journal.extensions import db
+from journal.models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a user is; each capability is a method so checks read as sentences."""
+
+    WRITER = "writer"
+    RESEARCHER = "researcher"
+    LEADER = "leader"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """Human name of the role."""
+        return self.value.capitalize()
+
+    def can_keep_journal(self) -> bool:
+        """Only writers have a private journal."""
+        return self is Role.WRITER
+
+    def can_administer(self) -> bool:
+        """Admins manage accounts and invite codes (never entries)."""
+        return self is Role.ADMIN
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in. No email or real name is kept on purpose."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Lower-case, unique; the only identifying detail we hold.
+    username: Mapped[str] = mapped_column(String(30), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, name="role", native_enum=False, length=20,
+             values_callable=lambda roles: [r.value for r in roles])
+    )
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped to end every session of this user (log out, password change, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        """Session identity: id and session version, so a bumped version voids old cookies."""
+        return f"{self.id}:{self.session_version}"
+
+
+class InviteCode(db.Model):
+    """A single-use code an admin makes so a writer can sign up when sign-up is closed."""
+
+    __tablename__ = "invite_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the code; the code itself is shown once, when made.
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(db.Model):
+    """One failed sign-in, counted per key so throttling holds across server processes."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "user:<username>" or "addr:<client address>".
+    key: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(db.Model):
+    """Security-relevant events. Never holds entry text, shared text or passwords."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: e.g. sign_in, sign_in_failed, denied, account_created.
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User | None] = relationship()

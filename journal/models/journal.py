@@ -1,0 +1,35 @@
+"""Private journal entries: seen by their author and nobody else."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from journal.extensions import db
+from journal.models.types import UTCDateTime, utcnow
+
+BODY_MAX = 20_000
+TITLE_MAX = 200
+
+
+class Entry(db.Model):
+    """One private journal entry."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        CheckConstraint("support IS NULL OR (support BETWEEN 1 AND 5)", name="support_range"),
+        Index("ix_entries_author_date", "author_id", "entry_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    #: Light Markdown as typed; rendered through journal.text only.
+    body: Mapped[str] = mapped_column(Text)
+    entry_date: Mapped[date]
+    #: Answer to "How supported did you feel today?", 1 (not at all) to 5 (very).
+    support: Mapped[int | None]
+    #: Key of the reflective prompt in journal.prompts, if one was chosen.
+    prompt_key: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,73 @@
+"""The private journal: a writer's own entries and nobody else's."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+
+from journal.extensions import db
+from journal.models import Entry, User
+
+
+@dataclass(frozen=True)
+class EntryFields:
+    """What a writer can set on an entry (named fields only: no mass assignment)."""
+
+    title: str
+    body: str
+    entry_date: date
+    support: int | None
+    prompt_key: str | None
+
+
+def create_entry(author: User, fields: EntryFields) -> Entry:
+    """Save a new private entry for ``author``."""
+    entry = Entry(author_id=author.id)
+    _apply(entry, fields)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def update_entry(entry: Entry, fields: EntryFields) -> Entry:
+    """Change an entry the caller has already loaded as its author's."""
+    _apply(entry, fields)
+    db.session.commit()
+    return entry
+
+
+def delete_entry(entry: Entry) -> None:
+    """Delete an entry for good."""
+    db.session.delete(entry)
+    db.session.commit()
+
+
+def _apply(entry: Entry, fields: EntryFields) -> None:
+    entry.title = fields.title.strip()
+    entry.body = fields.body
+    entry.entry_date = fields.entry_date
+    entry.support = fields.support
+    entry.prompt_key = fields.prompt_key or None
+
+
+def own_entries(author: User, query: str, page: int, per_page: int):
+    """The author's entries, newest first, optionally matching ``query`` in title or body."""
+    stmt = select(Entry).where(Entry.author_id == author.id)
+    words = query.split()
+    for word in words[:10]:
+        pattern = "%" + _escape_like(word) + "%"
+        stmt = stmt.where(or_(Entry.title.ilike(pattern, escape="\\"),
+                              Entry.body.ilike(pattern, escape="\\")))
+    stmt = stmt.order_by(Entry.entry_date.desc(), Entry.created_at.desc(), Entry.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def get_own_entry(author: User, entry_id: int) -> Entry | None:
+    """The entry if ``author`` wrote it, else None (callers answer 404, never 403)."""
+    return db.session.scalar(
+        select(Entry).where(Entry.id == entry_id, Entry.author_id == author.id)
+    )

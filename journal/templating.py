@@ -1,0 +1,43 @@
+"""Template globals and filters: navigation by role, Markdown, dates."""
+
+from datetime import date
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+
+from journal.prompts import prompt_text
+from journal.text import plain_excerpt, render_markdown
+
+SERVICE_NAME = "Compassion Journal"
+
+
+def init_app(app: Flask) -> None:
+    """Register filters and the context processor."""
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["excerpt"] = plain_excerpt
+    app.jinja_env.filters["long_date"] = long_date
+    app.context_processor(_globals)
+
+
+def long_date(value: date | None) -> str:
+    """21 November 2026 (the NHS.UK style for dates)."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def navigation() -> list[dict]:
+    """Header links for the signed-in user's role."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    if current_user.role.can_keep_journal():
+        items += [("My journal", "journal.index"), ("New entry", "journal.new")]
+    if current_user.role.can_administer():
+        items += [("Users", "admin.users"), ("Invite codes", "admin.invites"),
+                  ("Audit log", "admin.audit_log")]
+    items.append(("Account", "auth.change_password"))
+    return [{"text": text, "href": url_for(endpoint),
+             "current": request.endpoint == endpoint} for text, endpoint in items]
+
+
+def _globals() -> dict:
+    return {"service_name": SERVICE_NAME, "navigation": navigation, "prompt_text": prompt_text}

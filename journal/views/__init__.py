@@ -1,0 +1,1 @@
+"""Blueprints, one per area. Views parse, authorise, call a service and respond."""

@@ -1,0 +1,69 @@
+"""Admin pages: accounts, invite codes and the audit log. Never any entry."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.access import require_role
+from journal.forms import ConfirmForm, CreateAccountForm, attach_error, has_errors
+from journal.models import Role
+from journal.services import accounts, audit
+from journal.services.errors import AccountError
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+require_role(bp, Role.can_administer)
+
+
+@bp.get("/users")
+def users():
+    """Every account with its role and whether it is active."""
+    return render_template("admin/users.html", users=accounts.list_users(), form=ConfirmForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create an account of any role."""
+    form = CreateAccountForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_account(current_user, form.username.data,
+                                           Role(form.role.data), form.password.data)
+        except AccountError as error:
+            attach_error(form, error)
+        else:
+            flash(f"Account {user.username} created as {user.role.label.lower()}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form), 422 if has_errors(form) else 200
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    """Deactivate an account and end its sessions."""
+    user = accounts.get_user_or_none(user_id)
+    if user is None:
+        abort(404)
+    try:
+        accounts.deactivate(current_user, user)
+    except AccountError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Account {user.username} deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/invites", methods=["GET", "POST"])
+def invites():
+    """Make single-use invite codes for writers when sign-up is closed."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        code = accounts.create_invite(current_user)
+        flash(f"New invite code: {code}. Copy it now: it will not be shown again. "
+              f"It works once, for {accounts.INVITE_DAYS} days.", "success")
+        return redirect(url_for("admin.invites"))
+    return render_template("admin/invites.html", form=form, invites=accounts.list_invites())
+
+
+@bp.get("/audit")
+def audit_log():
+    """Recent security events, newest first."""
+    page = request.args.get("page", 1, type=int)
+    return render_template("admin/audit_log.html", events=audit.recent_events(page))

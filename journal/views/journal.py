@@ -1,0 +1,81 @@
+"""A writer's private journal: list, search, write, read, edit and delete their own entries."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.access import get_own_entry_or_404, require_role
+from journal.forms import ConfirmForm, EntryForm, SearchForm, has_errors
+from journal.models import Role
+from journal.services import journal as journal_service
+from journal.services.journal import EntryFields
+
+bp = Blueprint("journal", __name__, url_prefix="/journal")
+require_role(bp, Role.can_keep_journal)
+
+
+@bp.get("/")
+def index():
+    """The writer's entries, newest first, with a search box over their own entries."""
+    search = SearchForm(request.args)
+    query = search.q.data or "" if search.validate() else ""
+    page = request.args.get("page", 1, type=int)
+    entries = journal_service.own_entries(current_user, query, page,
+                                          current_app.config["ENTRIES_PER_PAGE"])
+    return render_template("journal/index.html", entries=entries, search=search, query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Write a new entry."""
+    form = EntryForm()
+    if request.method == "GET" and request.args.get("prompt"):
+        form.prompt_key.data = request.args["prompt"]
+    if form.validate_on_submit():
+        entry = journal_service.create_entry(current_user, _fields(form))
+        flash("Entry saved. Only you can read it.", "success")
+        return redirect(url_for("journal.show", entry_id=entry.id))
+    return render_template("journal/new.html", form=form), 422 if has_errors(form) else 200
+
+
+@bp.get("/<int:entry_id>")
+def show(entry_id: int):
+    """Read one of one's own entries."""
+    entry = get_own_entry_or_404(current_user, entry_id)
+    return render_template("journal/show.html", entry=entry)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+def edit(entry_id: int):
+    """Change one of one's own entries."""
+    entry = get_own_entry_or_404(current_user, entry_id)
+    form = EntryForm(obj=entry)
+    if request.method == "GET":
+        form.support.data = str(entry.support) if entry.support else None
+    if form.validate_on_submit():
+        journal_service.update_entry(entry, _fields(form))
+        flash("Changes saved.", "success")
+        return redirect(url_for("journal.show", entry_id=entry.id))
+    status = 422 if has_errors(form) else 200
+    return render_template("journal/edit.html", form=form, entry=entry), status
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+def delete(entry_id: int):
+    """Ask before deleting an entry; delete it on confirmation."""
+    entry = get_own_entry_or_404(current_user, entry_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        journal_service.delete_entry(entry)
+        flash("Entry deleted.", "success")
+        return redirect(url_for("journal.index"))
+    return render_template("journal/delete.html", entry=entry, form=form)
+
+
+def _fields(form: EntryForm) -> EntryFields:
+    return EntryFields(
+        title=form.title.data or "",
+        body=form.body.data,
+        entry_date=form.entry_date.data,
+        support=int(form.support.data) if form.support.data else None,
+        prompt_key=form.prompt_key.data or None,
+    )

@@ -1,0 +1,72 @@
+"""Real-browser fixtures: the app served on a free local port, and Debian's Chromium via Playwright.
+
+Playwright's own browser download does not work here, so it launches /usr/bin/chromium.
+"""
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("JOURNAL_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def app_config():
+    """Browsers send real forms, so CSRF protection stays on."""
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:
+    """Serve the test app on 127.0.0.1 in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session."""
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make browser` (apt install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+def _expected(console_text: str) -> bool:
+    # A form sent back with errors answers 422 on purpose; Chromium logs that as an error.
+    return "responded with a status of 422" in console_text
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A fresh browser tab the size of a small phone (360x740), failing on page errors."""
+    context = browser.new_context(viewport=PHONE, base_url=live_server, is_mobile=True,
+                                  has_touch=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text)
+            if msg.type == "error" and not _expected(msg.text) else None)
+    yield page
+    context.close()
+    assert errors == [], f"errors in the browser console: {errors}"

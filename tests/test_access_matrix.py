@@ -1,0 +1,104 @@
+"""Every route, every role: the expected status is written down here, or the suite fails.
+
+The routes come from ``app.url_map``; a new route with no row below makes
+``test_every_route_has_a_row`` fail, so nobody can add a page without deciding who may use it.
+"""
+
+import pytest
+
+from journal import create_app
+from tests import factories
+from tests.conftest import login
+
+ROLES = ("anonymous", "writer", "other_writer", "researcher", "leader", "admin")
+LOGIN = 302  # anonymous users are sent to the sign-in page
+
+
+def row(anonymous, writer, other_writer, researcher, leader, admin) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, writer, other_writer, researcher, leader, admin),
+                    strict=True))
+
+
+#: (endpoint, method) -> expected status per role. "writer" owns the entry in the URL.
+EXPECTED: dict[tuple[str, str], dict[str, int]] = {
+    ("main.index", "GET"): row(200, 302, 302, 200, 200, 302),
+    ("auth.login", "GET"): row(200, 302, 302, 302, 302, 302),
+    ("auth.login", "POST"): row(422, 302, 302, 302, 302, 302),
+    ("auth.signup", "GET"): row(200, 302, 302, 302, 302, 302),
+    ("auth.signup", "POST"): row(422, 302, 302, 302, 302, 302),
+    ("auth.logout", "POST"): row(LOGIN, 302, 302, 302, 302, 302),
+    ("auth.change_password", "GET"): row(LOGIN, 200, 200, 200, 200, 200),
+    ("auth.change_password", "POST"): row(LOGIN, 422, 422, 422, 422, 422),
+    ("journal.index", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
+    ("journal.new", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
+    ("journal.new", "POST"): row(LOGIN, 422, 422, 403, 403, 403),
+    ("journal.show", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
+    ("journal.edit", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
+    ("journal.edit", "POST"): row(LOGIN, 422, 404, 403, 403, 403),
+    ("journal.delete", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
+    ("journal.delete", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
+    ("admin.users", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+    ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+    ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
+    ("admin.deactivate", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
+    ("admin.invites", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+    ("admin.invites", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
+    ("admin.audit_log", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+}
+
+
+def routes() -> set[tuple[str, str]]:
+    """(endpoint, method) for every rule of the app, static files aside."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods & {"GET", "POST", "PUT", "PATCH", "DELETE"})
+    }
+
+
+def test_every_route_has_a_row():
+    missing = routes() - set(EXPECTED)
+    stale = set(EXPECTED) - routes()
+    assert not missing, f"routes with no row in the access matrix: {sorted(missing)}"
+    assert not stale, f"rows for routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def people(app):
+    """One account per role; "writer" owns an entry, and there is an account to deactivate."""
+    users = {
+        "writer": factories.make_user("writer", username="owner"),
+        "other_writer": factories.make_user("writer", username="stranger"),
+        "researcher": factories.make_user("researcher", username="researcher"),
+        "leader": factories.make_user("leader", username="leader"),
+        "admin": factories.make_user("admin", username="admin"),
+    }
+    entry = factories.make_entry(users["writer"], body="The owner's private words.")
+    target = factories.make_user("writer", username="target")
+    return users, {"entry_id": entry.id, "user_id": target.id}
+
+
+def url_for_rule(app, endpoint: str, args: dict) -> str:
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, **{name: args[name] for name in rule.arguments})
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method"), sorted(EXPECTED))
+def test_access(app, client, people, endpoint, method, role):
+    users, args = people
+    if role != "anonymous":
+        login(client, users[role])
+    url = url_for_rule(app, endpoint, args)
+    response = client.open(url, method=method, data={})
+    assert response.status_code == EXPECTED[(endpoint, method)][role], (
+        f"{role} {method} {url}")
+    if response.status_code == LOGIN and role == "anonymous" and endpoint not in {
+        "auth.login", "auth.signup"
+    }:
+        assert "/login" in response.location

@@ -1,0 +1,84 @@
+"""Every form is CSRF-protected; a missing or stale token loses nothing the user typed."""
+
+import re
+
+import pytest
+
+from journal.extensions import db
+from journal.models import Entry
+from tests import factories
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def token(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def signin(client, user):
+    return client.post("/login", data={"username": user.username,
+                                       "password": factories.PASSWORD,
+                                       "csrf_token": token(client, "/login")})
+
+
+def test_post_without_token_is_refused_and_shows_the_text(client, writer):
+    assert signin(client, writer).status_code == 302
+    response = client.post("/journal/new", data={
+        "title": "Expired", "body": "Words I must not lose", "entry_date": "2026-11-20"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "nothing was saved" in page and "Words I must not lose" in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Entry)) == 0
+    # The page offers to send it again with a fresh token: that works.
+    fresh = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    again = client.post("/journal/new", data={
+        "csrf_token": fresh, "title": "Expired", "body": "Words I must not lose",
+        "entry_date": "2026-11-20"})
+    assert again.status_code == 302
+    assert db.session.scalars(db.select(Entry)).one().body == "Words I must not lose"
+
+
+def test_forged_token_is_refused(client, writer):
+    signin(client, writer)
+    response = client.post("/journal/new", data={"csrf_token": "forged", "body": "x",
+                                                  "entry_date": "2026-11-20"})
+    assert response.status_code == 400
+
+
+def test_passwords_are_never_echoed_on_the_expired_page(client):
+    response = client.post("/login", data={"username": "someone",
+                                           "password": "my secret password"})
+    assert response.status_code == 400
+    assert "my secret password" not in response.get_data(as_text=True)
+
+
+def test_logout_and_delete_need_a_token(client, writer):
+    signin(client, writer)
+    entry = factories.make_entry(writer)
+    assert client.post(f"/journal/{entry.id}/delete").status_code == 400
+    assert client.post("/logout").status_code == 400
+    assert client.get("/journal/").status_code == 200  # still signed in
+
+
+def test_every_form_on_the_pages_carries_a_token(client, writer, admin):
+    entry = factories.make_entry(writer)
+    pages = ["/login", "/signup"]
+    for user, urls in ((writer, ["/journal/new", f"/journal/{entry.id}/edit",
+                                 f"/journal/{entry.id}/delete", "/account/password"]),
+                       (admin, ["/admin/users", "/admin/users/new", "/admin/invites"])):
+        for url in pages:
+            assert_forms_have_tokens(client.get(url).get_data(as_text=True), url)
+        signin(client, user)
+        for url in urls:
+            assert_forms_have_tokens(client.get(url).get_data(as_text=True), url)
+        client.post("/logout", data={"csrf_token": token(client, urls[0])})
+
+
+def assert_forms_have_tokens(page: str, url: str) -> None:
+    for form in re.findall(r"<form[^>]*>.*?</form>", page, flags=re.S):
+        if 'method="post"' in form:
+            assert 'name="csrf_token"' in form, f"a form on {url} has no CSRF token"
