@@ -8,7 +8,6 @@ from flask_login import current_user, login_user, logout_user
 
 from journal.forms import (
     ChangePasswordForm,
-    ConfirmForm,
     LoginForm,
     SignupForm,
     attach_error,
@@ -74,7 +73,6 @@ def signup():
 @bp.post("/logout")
 def logout():
     """Sign out here and end this account's sessions everywhere."""
-    ConfirmForm()  # CSRF is checked app-wide; nothing else to read
     accounts.sign_out(current_user._get_current_object())
     logout_user()
     flash("You have signed out.", "info")

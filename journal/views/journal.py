@@ -17,7 +17,7 @@ require_role(bp, Role.can_keep_journal)
 def index():
     """The writer's entries, newest first, with a search box over their own entries."""
     search = SearchForm(request.args)
-    query = search.q.data or "" if search.validate() else ""
+    query = (search.q.data or "") if search.validate() else ""
     page = request.args.get("page", 1, type=int)
     entries = journal_service.own_entries(current_user, query, page,
                                           current_app.config["ENTRIES_PER_PAGE"])
