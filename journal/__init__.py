@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from journal.views import admin, auth, journal, main
+    from journal.views import admin, auth, journal, main, research, sharing
 
-    for module in (main, auth, journal, admin):
+    for module in (main, auth, journal, sharing, research, admin):
         app.register_blueprint(module.bp)
 
     from journal import cli

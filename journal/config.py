@@ -54,6 +54,9 @@ def load(app: Flask, test_config: dict | None) -> None:
     instance.mkdir(parents=True, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    # Kept apart from SECRET_KEY so rotating session secrets never cuts writers off their shares.
+    if not app.config.get("SHARE_KEY"):
+        app.config["SHARE_KEY"] = _instance_secret(instance / "share_key")
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         f"sqlite:///{instance / 'journal.sqlite'}"
     )

@@ -6,7 +6,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from journal.prompts import prompt_text
-from journal.text import plain_excerpt, render_markdown
+from journal.text import plain_excerpt, render_markdown, shared_text
 
 SERVICE_NAME = "Compassion Journal"
 
@@ -15,6 +15,8 @@ def init_app(app: Flask) -> None:
     """Register filters and the context processor."""
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = plain_excerpt
+    app.jinja_env.filters["shared_text"] = shared_text
+    app.jinja_env.filters["month"] = month_name
     app.jinja_env.filters["long_date"] = long_date
     app.context_processor(_globals)
 
@@ -24,13 +26,24 @@ def long_date(value: date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else ""
 
 
+def month_name(value: str) -> str:
+    """"2026-11" -> "November 2026" (shares keep the month only)."""
+    try:
+        return f"{date.fromisoformat(value + '-01'):%B %Y}"
+    except ValueError:
+        return value
+
+
 def navigation() -> list[dict]:
     """Header links for the signed-in user's role."""
     if not current_user.is_authenticated:
         return []
     items = []
     if current_user.role.can_keep_journal():
-        items += [("My journal", "journal.index"), ("New entry", "journal.new")]
+        items += [("My journal", "journal.index"), ("New entry", "journal.new"),
+                  ("Shared", "sharing.mine")]
+    if current_user.role.can_review_shares():
+        items += [("Review queue", "research.queue"), ("Accepted", "research.shares")]
     if current_user.role.can_administer():
         items += [("Users", "admin.users"), ("Invite codes", "admin.invites"),
                   ("Audit log", "admin.audit_log")]

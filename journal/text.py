@@ -5,7 +5,7 @@ from functools import partial
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset({"p", "br", "em", "strong", "ul", "ol", "li", "a", "blockquote"})
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
@@ -48,3 +48,24 @@ def plain_excerpt(text: str, length: int = 160) -> str:
     for mark in ("**", "__", "*", "_", "#", ">"):
         flat = flat.replace(mark, "")
     return flat if len(flat) <= length else flat[: length - 1].rstrip() + "…"
+
+
+def shared_text(text: str, marks: list | None = None) -> Markup:
+    """Shared words as plain text, exactly as typed: paragraphs and line breaks, nothing else.
+
+    ``marks`` (objects with ``start``, ``end`` and ``kind``) are wrapped in ``<mark>`` so the
+    share preview can highlight details that could identify someone.
+    """
+    pieces, position = [], 0
+    for item in sorted(marks or [], key=lambda m: m.start):
+        if item.start < position:
+            continue
+        pieces.append(escape(text[position:item.start]))
+        pieces.append(Markup('<mark class="identifier" data-kind="{}">{}</mark>').format(
+            item.kind, text[item.start:item.end]))
+        position = item.end
+    pieces.append(escape(text[position:]))
+    html = Markup("").join(pieces)
+    paragraphs = [p for p in html.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(Markup(p.strip("\n").replace(
+        "\n", Markup("<br>")))) for p in paragraphs)

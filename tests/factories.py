@@ -3,8 +3,9 @@
 import itertools
 from datetime import date
 
-from journal.models import Entry, Role, User
-from journal.services import accounts
+from journal.context import Context
+from journal.models import Entry, Role, Scope, Share, User
+from journal.services import accounts, sharing
 from journal.services import journal as journal_service
 from journal.services.journal import EntryFields
 
@@ -27,3 +28,14 @@ def make_entry(author: User, body: str = "A quiet shift, and a kind word at hand
         title=title, body=body, entry_date=entry_date or date.today(), support=support,
         prompt_key=prompt_key,
     ))
+
+
+def make_share(author: User, entry: Entry, text: str | None = None,
+               context: Context | None = None, scope: Scope = Scope.LEADERS,
+               accepted: bool = False) -> Share:
+    """Share ``entry`` as its author would (pending review unless ``accepted``)."""
+    share = sharing.share_entry(author, entry, text or entry.body, context or Context(), scope,
+                                replaces="")
+    if accepted:
+        sharing.accept(share)
+    return share

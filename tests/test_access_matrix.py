@@ -21,7 +21,7 @@ def row(anonymous, writer, other_writer, researcher, leader, admin) -> dict[str,
 
 #: (endpoint, method) -> expected status per role. "writer" owns the entry in the URL.
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
-    ("main.index", "GET"): row(200, 302, 302, 200, 200, 302),
+    ("main.index", "GET"): row(200, 302, 302, 302, 200, 302),
     ("auth.login", "GET"): row(200, 302, 302, 302, 302, 302),
     ("auth.login", "POST"): row(422, 302, 302, 302, 302, 302),
     ("auth.signup", "GET"): row(200, 302, 302, 302, 302, 302),
@@ -37,6 +37,19 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("journal.edit", "POST"): row(LOGIN, 422, 404, 403, 403, 403),
     ("journal.delete", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("journal.delete", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
+    ("sharing.preview", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
+    ("sharing.preview", "POST"): row(LOGIN, 200, 404, 403, 403, 403),
+    ("sharing.withdraw", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
+    ("sharing.narrow_scope", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
+    ("sharing.mine", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
+    ("sharing.settings", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
+    ("sharing.settings", "POST"): row(LOGIN, 302, 302, 403, 403, 403),
+    ("research.queue", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("research.shares", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("research.share", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("research.accept", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("research.return_share", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("research.safeguarding", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
     ("admin.users", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
@@ -76,8 +89,9 @@ def people(app):
         "admin": factories.make_user("admin", username="admin"),
     }
     entry = factories.make_entry(users["writer"], body="The owner's private words.")
+    share = factories.make_share(users["writer"], entry)
     target = factories.make_user("writer", username="target")
-    return users, {"entry_id": entry.id, "user_id": target.id}
+    return users, {"entry_id": entry.id, "user_id": target.id, "share_id": share.id}
 
 
 def url_for_rule(app, endpoint: str, args: dict) -> str:

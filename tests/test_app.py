@@ -85,8 +85,8 @@ def test_no_get_changes_state(app, client, writer):
     before = snapshot()
     for endpoint, method in EXPECTED:
         if method == "GET":
-            client.get(url_for_rule(app, endpoint, {"entry_id": entry.id,
-                                                    "user_id": writer.id}))
+            client.get(url_for_rule(app, endpoint, {"entry_id": entry.id, "user_id": writer.id,
+                                                    "share_id": "none"}))
     db.session.expire_all()
     assert snapshot() == before
 

@@ -28,6 +28,10 @@ class Role(StrEnum):
         """Only writers have a private journal."""
         return self is Role.WRITER
 
+    def can_review_shares(self) -> bool:
+        """Researchers review, tag and search shared entries (never private ones)."""
+        return self is Role.RESEARCHER
+
     def can_administer(self) -> bool:
         """Admins manage accounts and invite codes (never entries)."""
         return self is Role.ADMIN

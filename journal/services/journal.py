@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from journal.extensions import db
 from journal.models import Entry, User
+from journal.services import sharing
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,11 @@ def update_entry(entry: Entry, fields: EntryFields) -> Entry:
     return entry
 
 
-def delete_entry(entry: Entry) -> None:
-    """Delete an entry for good."""
+def delete_entry(author: User, entry: Entry) -> None:
+    """Delete an entry for good, withdrawing its share first so no orphan share outlives it."""
+    share = sharing.share_of(author, entry)
+    if share is not None:
+        sharing.withdraw_share(author, share)
     db.session.delete(entry)
     db.session.commit()
 

@@ -7,6 +7,7 @@ from journal.access import get_own_entry_or_404, require_role
 from journal.forms import ConfirmForm, EntryForm, SearchForm, has_errors
 from journal.models import Role
 from journal.services import journal as journal_service
+from journal.services import sharing
 from journal.services.journal import EntryFields
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
@@ -41,7 +42,8 @@ def new():
 def show(entry_id: int):
     """Read one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
-    return render_template("journal/show.html", entry=entry)
+    return render_template("journal/show.html", entry=entry,
+                           share=sharing.share_of(current_user, entry), form=ConfirmForm())
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -65,10 +67,11 @@ def delete(entry_id: int):
     entry = get_own_entry_or_404(current_user, entry_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        journal_service.delete_entry(entry)
+        journal_service.delete_entry(current_user, entry)
         flash("Entry deleted.", "success")
         return redirect(url_for("journal.index"))
-    return render_template("journal/delete.html", entry=entry, form=form)
+    return render_template("journal/delete.html", entry=entry, form=form,
+                           share=sharing.share_of(current_user, entry))
 
 
 def _fields(form: EntryForm) -> EntryFields:

@@ -15,4 +15,6 @@ def index():
         return redirect(url_for("journal.index"))
     if current_user.role.can_administer():
         return redirect(url_for("admin.users"))
+    if current_user.role.can_review_shares():
+        return redirect(url_for("research.queue"))
     return render_template("main/home.html")

@@ -57,16 +57,40 @@ def _expected(console_text: str) -> bool:
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    """A fresh browser tab the size of a small phone (360x740), failing on page errors."""
-    context = browser.new_context(viewport=PHONE, base_url=live_server, is_mobile=True,
-                                  has_touch=True)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and not _expected(msg.text) else None)
-    yield page
-    context.close()
+def new_phone(browser, live_server):
+    """Make as many separate phones (browser contexts, 360x740) as a journey needs.
+
+    Every page fails the test on a JavaScript error or a console error (a CSP violation shows
+    up there too).
+    """
+    contexts, errors = [], []
+
+    def make():
+        context = browser.new_context(viewport=PHONE, base_url=live_server, is_mobile=True,
+                                      has_touch=True)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda msg: errors.append(msg.text)
+                if msg.type == "error" and not _expected(msg.text) else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
     assert errors == [], f"errors in the browser console: {errors}"
+
+
+@pytest.fixture
+def phone(new_phone):
+    """One phone-sized browser tab."""
+    return new_phone()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    """Sign in through the real form."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -1,0 +1,133 @@
+"""A writer shares an entry anonymously: preview, share, narrow, withdraw, and see their shares."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.access import get_own_entry_or_404, require_role
+from journal.forms import (
+    ConfirmForm,
+    NarrowScopeForm,
+    ShareForm,
+    SharingSettingsForm,
+    attach_error,
+    has_errors,
+)
+from journal.models import Role, Scope
+from journal.models.types import utcnow
+from journal.services import sharing
+from journal.services.errors import DomainError
+
+bp = Blueprint("sharing", __name__, url_prefix="/journal")
+require_role(bp, Role.can_keep_journal)
+
+
+@bp.route("/<int:entry_id>/share", methods=["GET", "POST"])
+def preview(entry_id: int):
+    """Show exactly what will be shared, let the writer change it, and share on confirmation.
+
+    Buttons other than "Share" (replace one detail, replace all, check again) post the form
+    back here and only redraw the preview: nothing is shared until the writer confirms.
+    """
+    entry = get_own_entry_or_404(current_user, entry_id)
+    form = ShareForm()
+    if request.method == "GET":
+        _prefill(form, sharing.share_of(current_user, entry))
+        return _render(form, entry, wording=None)
+    if "confirm" not in request.form:
+        return _render(form, entry, wording=_apply_replacements(form.wording.data or ""))
+    if form.validate():
+        try:
+            sharing.share_entry(current_user, entry, form.wording.data, form.context_value(),
+                                Scope(form.scope.data), form.replaces.data or "")
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("Shared anonymously. The research team will review it; you can withdraw it "
+                  "at any time.", "success")
+            return redirect(url_for("journal.show", entry_id=entry.id))
+    return _render(form, entry, wording=form.wording.data or "")
+
+
+def _render(form: ShareForm, entry, wording: str | None):
+    draft = sharing.draft(current_user, entry, wording)
+    form.wording.data = draft.wording
+    return render_template(
+        "sharing/preview.html", entry=entry, form=form, draft=draft,
+        existing=sharing.share_of(current_user, entry), month=f"{utcnow():%B %Y}",
+    ), 422 if has_errors(form) else 200
+
+
+def _prefill(form: ShareForm, existing) -> None:
+    if existing is not None:
+        form.fill_context(existing.context)
+        form.scope.data = existing.scope.value
+        form.replaces.data = existing.id
+    else:
+        form.fill_context(sharing.profile_of(current_user).context)
+        form.replaces.data = ""
+
+
+def _apply_replacements(wording: str) -> str:
+    """Handle the "replace" buttons: one finding (value "start:end:kind") or all of them."""
+    if "replace_all" in request.form:
+        return sharing.replace_all(wording)
+    start, _, rest = request.form.get("replace", "").partition(":")
+    end, _, kind = rest.partition(":")
+    if start.isdigit() and end.isdigit():
+        return sharing.replace_one(wording, int(start), int(end), kind)
+    return wording
+
+
+@bp.post("/<int:entry_id>/share/withdraw")
+def withdraw(entry_id: int):
+    """Withdraw a share: its text is deleted, not hidden."""
+    entry = get_own_entry_or_404(current_user, entry_id)
+    if sharing.withdraw(current_user, entry):
+        flash("Withdrawn. The shared text has been deleted and is no longer seen anywhere.",
+              "success")
+    else:
+        flash("This entry is not shared, so there was nothing to withdraw (it may have been "
+              "withdrawn already).", "info")
+    back = "mine" if request.form.get("back") == "mine" else "entry"
+    return redirect(url_for("sharing.mine") if back == "mine"
+                    else url_for("journal.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/share/scope")
+def narrow_scope(entry_id: int):
+    """Narrow who may read a share."""
+    entry = get_own_entry_or_404(current_user, entry_id)
+    form = NarrowScopeForm()
+    if form.validate_on_submit():
+        try:
+            share = sharing.narrow_scope(current_user, entry, Scope(form.scope.data))
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Changed: {share.scope.plain_words.lower()}.", "success")
+    else:
+        flash("Choose who may read your words.", "error")
+    return redirect(url_for("sharing.mine"))
+
+
+@bp.get("/shared")
+def mine():
+    """My shared entries: where each share is, and the controls to change or withdraw it."""
+    return render_template("sharing/mine.html", shares=sharing.my_shares(current_user),
+                           form=ConfirmForm())
+
+
+@bp.route("/sharing-settings", methods=["GET", "POST"])
+def settings():
+    """Default context for shares, and words always hidden when sharing."""
+    form = SharingSettingsForm()
+    if request.method == "GET":
+        profile = sharing.profile_of(current_user)
+        form.fill_context(profile.context)
+        form.hide_terms.data = profile.hide_terms
+    if form.validate_on_submit():
+        sharing.save_profile(current_user, form.context_value(), form.hide_terms.data or "")
+        flash("Sharing settings saved.", "success")
+        return redirect(url_for("sharing.settings"))
+    status = 422 if has_errors(form) else 200
+    return render_template("sharing/settings.html", form=form), status
