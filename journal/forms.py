@@ -236,6 +236,8 @@ class ShareForm(ContextFieldsMixin, FlaskForm):
     ], default=Scope.RESEARCH.value, validators=[InputRequired("Choose who may read your words")])
     #: Id of the share being edited, "" for a first share (guards against stale forms).
     replaces = HiddenField()
+    #: Fingerprint of what the preview showed ("live" when the script kept it up to date).
+    previewed = HiddenField()
 
 
 class SharingSettingsForm(ContextFieldsMixin, FlaskForm):

@@ -150,7 +150,9 @@ def admin(app):
 
 
 def login(client, user, password: str = factories.PASSWORD):
-    """Sign ``client`` in as ``user`` and return the response."""
+    """Sign ``client`` in as ``user``, signing out whoever was signed in; return the response."""
+    if client.get_cookie("journal_session") is not None:
+        client.post("/logout")
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response

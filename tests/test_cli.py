@@ -1,7 +1,7 @@
 """flask --app journal users create / demo."""
 
 from journal.extensions import db
-from journal.models import Entry, Role, User
+from journal.models import Entry, Role, Share, User
 from journal.passwords import verify_password
 
 
@@ -36,10 +36,13 @@ def test_demo_loads_once_and_prints_log_ins(runner):
     assert users >= 6 and entries >= 8
     writers = db.session.scalars(db.select(User).where(User.role == Role.WRITER)).all()
     assert len(writers) >= 3
+    shares = db.session.scalar(db.select(db.func.count()).select_from(Share))
+    assert shares == 3
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "0 new accounts" in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == users
     assert db.session.scalar(db.select(db.func.count()).select_from(Entry)) == entries
+    assert db.session.scalar(db.select(db.func.count()).select_from(Share)) == shares
 
 
 def test_demo_if_empty_leaves_a_real_database_alone(runner, writer):

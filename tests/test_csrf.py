@@ -82,3 +82,16 @@ def assert_forms_have_tokens(page: str, url: str) -> None:
     for form in re.findall(r"<form[^>]*>.*?</form>", page, flags=re.S):
         if 'method="post"' in form:
             assert 'name="csrf_token"' in form, f"a form on {url} has no CSRF token"
+
+
+def test_share_without_a_token_shares_nothing_and_keeps_the_wording(client, writer):
+    from journal.models import Share
+
+    signin(client, writer)
+    entry = factories.make_entry(writer, body="Words to share")
+    response = client.post(f"/journal/{entry.id}/share", data={
+        "wording": "My careful wording", "scope": "research", "confirm": "1",
+        "previewed": "live"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "My careful wording" in page
+    assert db.session.scalars(db.select(Share)).all() == []

@@ -1,5 +1,7 @@
 """A writer shares an entry: preview exactly, share, re-share after return, narrow, withdraw."""
 
+import re
+
 import pytest
 
 from journal.context import Context
@@ -23,8 +25,14 @@ def shares() -> list[Share]:
 
 
 def confirm(client, entry, **fields):
-    data = {"wording": BODY, "scope": "leaders", "replaces": "", "confirm": "1", **fields}
-    return client.post(f"/journal/{entry.id}/share", data=data)
+    """Preview ``fields`` (as the "Check my changes" button does), then share what was shown."""
+    data = {"wording": BODY, "scope": "leaders", "replaces": "", **fields}
+    shown = client.post(f"/journal/{entry.id}/share", data={**data, "check": "1"})
+    match = re.search(r'name="previewed" type="hidden" value="([0-9a-f]*)"',
+                      shown.get_data(as_text=True))
+    previewed = match.group(1) if match else ""
+    return client.post(f"/journal/{entry.id}/share",
+                       data={**data, "previewed": previewed, "confirm": "1"})
 
 
 def test_preview_shows_the_words_with_identifiers_highlighted(client, entry):
@@ -176,3 +184,37 @@ def test_sharing_settings_keep_typed_input_on_error(client, entry):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "2,000 characters or fewer" in page
     assert 'value="midwife" selected' in page
+
+
+def test_nothing_changed_since_the_preview_can_slip_through(client, entry):
+    shown = client.get(f"/journal/{entry.id}/share").get_data(as_text=True)
+    previewed = re.search(r'name="previewed" type="hidden" value="([0-9a-f]+)"', shown).group(1)
+    changed = client.post(f"/journal/{entry.id}/share", data={
+        "wording": BODY + " Added after the preview.", "scope": "research", "replaces": "",
+        "previewed": previewed, "confirm": "1"})
+    page = changed.get_data(as_text=True)
+    assert changed.status_code == 200 and shares() == []
+    assert "You changed something after this preview was drawn" in page
+    assert "Added after the preview." in page.split('data-preview-text>')[1].split("</div>")[0]
+    fresh = re.search(r'name="previewed" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    client.post(f"/journal/{entry.id}/share", data={
+        "wording": BODY + " Added after the preview.", "scope": "research", "replaces": "",
+        "previewed": fresh, "confirm": "1"})
+    assert shares()[0].text.endswith("Added after the preview.")
+
+
+def test_a_preview_kept_live_by_the_script_is_accepted(client, entry):
+    response = client.post(f"/journal/{entry.id}/share", data={
+        "wording": "Typed and seen live.", "scope": "research", "replaces": "",
+        "previewed": "live", "confirm": "1"})
+    assert response.status_code == 302 and shares()[0].text == "Typed and seen live."
+
+
+def test_sharing_someone_elses_entry_is_404(client, other_writer, entry):
+    client.post("/logout")
+    login(client, other_writer)
+    assert client.get(f"/journal/{entry.id}/share").status_code == 404
+    response = client.post(f"/journal/{entry.id}/share", data={
+        "wording": "hijack", "scope": "public", "previewed": "live", "confirm": "1"})
+    assert response.status_code == 404 and shares() == []
+    assert client.post(f"/journal/{entry.id}/share/withdraw").status_code == 404

@@ -7,9 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from journal.context import Context
 from journal.extensions import db
-from journal.models import Entry, Role, User
+from journal.models import Entry, Role, Scope, User
 from journal.passwords import hash_password
+from journal.services import sharing
 
 PASSWORD = "compassion-demo"
 
@@ -75,9 +77,29 @@ ENTRIES: dict[str, list[tuple[int, str, str, int | None, str | None]]] = {
 }
 
 
+#: Entries the demo writers have shared: (username, entry title, shared wording, context, scope,
+#: accepted). The wording is the writer's own edit of the entry, identifying details replaced.
+SHARES = [
+    ("asha", "Night shift, bay four",
+     "The buzzers did not stop from ten until two. My preceptor came past, saw my face and said "
+     "go and drink some water, I've got the bay for ten minutes. Ten minutes. It changed the "
+     "whole night.", Context(role="nurse", field="adult", region="england"),
+     Scope.LEADERS, True),
+    ("bryn", "Debrief that didn't happen",
+     "Difficult delivery this morning. Everyone was fine in the end but my hands were shaking "
+     "for an hour. There was no debrief because the next woman was already waiting.",
+     Context(role="midwife", field="midwifery"), Scope.PUBLIC, False),
+    ("chidi", "Questions",
+     "I have been a nurse for six years, but here I am new. When I ask how something is done "
+     "on this ward, sometimes the answer is: you're qualified, you should know. I do know "
+     "nursing. I don't know your forms.", Context(role="nurse", international="yes"),
+     Scope.LEADERS, False),
+]
+
+
 def load() -> int:
     """Create any missing demo accounts and their entries; return how many accounts were new."""
-    created = 0
+    created: list[str] = []
     for username, role, password in LOGINS:
         if db.session.scalar(select(User.id).where(User.username == username)) is not None:
             continue
@@ -88,6 +110,20 @@ def load() -> int:
             db.session.add(Entry(author_id=user.id, title=title, body=body,
                                  entry_date=date.today() - timedelta(days=days_ago),
                                  support=support, prompt_key=prompt))
-        created += 1
+        created.append(username)
     db.session.commit()
-    return created
+    for username, title, wording, context, scope, accepted in SHARES:
+        if username in created:  # never revive a share a demo writer has since withdrawn
+            _share(username, title, wording, context, scope, accepted)
+    return len(created)
+
+
+def _share(username: str, title: str, wording: str, context: Context, scope: Scope,
+           accepted: bool) -> None:
+    """Share one demo entry of a just-created demo writer, as they would from the preview."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    entry = db.session.scalar(select(Entry).where(Entry.author_id == user.id,
+                                                  Entry.title == title))
+    share = sharing.share_entry(user, entry, wording, context, scope, replaces="")
+    if accepted:
+        sharing.accept(share)

@@ -5,7 +5,9 @@ Researchers review shares without ever learning who wrote them. The author is fo
 recomputing ``author_link`` from the author's own entries, which needs the server's share key.
 """
 
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import asdict, dataclass
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -77,6 +79,12 @@ def draft(author: User, entry: Entry, wording: str | None = None) -> Draft:
     wording, hidden = privacy.hide_terms(wording, terms)
     return Draft(wording=wording, identifiers=privacy.find_identifiers(wording),
                  hidden_terms=hidden, concerns=safeguarding.concerns(wording))
+
+
+def preview_digest(wording: str, context: Context, scope: str) -> str:
+    """A fingerprint of what a preview showed, so a share can only be exactly what was seen."""
+    canonical = json.dumps([wording.strip(), asdict(context), scope], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def replace_one(wording: str, start: int, end: int, kind: str) -> str:

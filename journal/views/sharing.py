@@ -35,24 +35,42 @@ def preview(entry_id: int):
         return _render(form, entry, wording=None)
     if "confirm" not in request.form:
         return _render(form, entry, wording=_apply_replacements(form.wording.data or ""))
-    if form.validate():
-        try:
-            sharing.share_entry(current_user, entry, form.wording.data, form.context_value(),
-                                Scope(form.scope.data), form.replaces.data or "")
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash("Shared anonymously. The research team will review it; you can withdraw it "
-                  "at any time.", "success")
-            return redirect(url_for("journal.show", entry_id=entry.id))
-    return _render(form, entry, wording=form.wording.data or "")
+    if not form.validate():
+        return _render(form, entry, wording=form.wording.data or "")
+    if not _seen_as_submitted(form, entry):
+        return _render(form, entry, wording=form.wording.data, changed=True)
+    try:
+        sharing.share_entry(current_user, entry, form.wording.data, form.context_value(),
+                            Scope(form.scope.data), form.replaces.data or "")
+    except DomainError as error:
+        attach_error(form, error)
+        return _render(form, entry, wording=form.wording.data)
+    flash("Shared anonymously. The research team will review it; you can withdraw it at any "
+          "time.", "success")
+    return redirect(url_for("journal.show", entry_id=entry.id))
 
 
-def _render(form: ShareForm, entry, wording: str | None):
+def _seen_as_submitted(form: ShareForm, entry) -> bool:
+    """Whether the preview the writer last saw shows exactly what they are sharing.
+
+    Without JavaScript the preview is drawn by the server: if the wording, context or scope
+    changed after that, the writer is shown the new preview first. With JavaScript the page
+    redraws it as they type, and says so ("live").
+    """
+    if form.previewed.data == "live":
+        return True
+    draft = sharing.draft(current_user, entry, form.wording.data)
+    return form.previewed.data == sharing.preview_digest(draft.wording, form.context_value(),
+                                                         form.scope.data or "")
+
+
+def _render(form: ShareForm, entry, wording: str | None, changed: bool = False):
     draft = sharing.draft(current_user, entry, wording)
     form.wording.data = draft.wording
+    form.previewed.data = sharing.preview_digest(draft.wording, form.context_value(),
+                                                 form.scope.data or "")
     return render_template(
-        "sharing/preview.html", entry=entry, form=form, draft=draft,
+        "sharing/preview.html", entry=entry, form=form, draft=draft, changed=changed,
         existing=sharing.share_of(current_user, entry), month=f"{utcnow():%B %Y}",
     ), 422 if has_errors(form) else 200
 

@@ -31,6 +31,9 @@ def test_share_return_reshare_and_withdraw(app, new_phone, tmp_path):
     expect(preview).to_contain_text("Sister [name] on Rowan Ward")
     nurse.get_by_label("Your role").select_option("nurse")
     nurse.get_by_label("May be quoted in collections for senior leaders").check()
+    # The preview follows every choice as it is made: it shows exactly what will be shared.
+    expect(preview).to_contain_text("Nurse")
+    expect(preview).to_contain_text("May be quoted in collections for senior leaders")
     nurse.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     assert nurse.evaluate("document.documentElement.scrollWidth") <= 360
     nurse.get_by_role("button", name="Share anonymously").click()
@@ -70,3 +73,23 @@ def test_share_return_reshare_and_withdraw(app, new_phone, tmp_path):
     researcher.reload()
     expect(researcher.get_by_text("No shares have been accepted yet.")).to_be_visible()
     assert db.session.scalars(db.select(Share)).all() == []
+
+
+def test_sharing_works_without_javascript(app, browser, live_server):
+    writer = factories.make_user("writer", username="nojs")
+    entry = factories.make_entry(writer, body="A calm night for once.")
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=live_server,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, "nojs", factories.PASSWORD)
+    page.goto(f"/journal/{entry.id}/share")
+    page.get_by_label("Your role").select_option("midwife")
+    page.get_by_role("button", name="Share anonymously").click()
+    # The server shows the preview again with the role in it before anything is shared.
+    expect(page.get_by_text("You changed something after this preview was drawn")).to_be_visible()
+    expect(page.locator("#preview")).to_contain_text("Midwife")
+    assert db.session.scalars(db.select(Share)).all() == []
+    page.get_by_role("button", name="Share anonymously").click()
+    expect(page.get_by_text("Waiting for review")).to_be_visible()
+    assert db.session.scalars(db.select(Share)).one().ctx_role == "midwife"
+    context.close()
