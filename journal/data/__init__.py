@@ -1,0 +1,1 @@
+"""Word lists shipped with the app (read by journal.privacy)."""
