@@ -42,9 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from journal.views import admin, auth, journal, main, research, sharing
+    from journal.views import admin, auth, codebook, explore, journal, main, research, sharing
 
-    for module in (main, auth, journal, sharing, research, admin):
+    for module in (main, auth, journal, sharing, research, codebook, explore, admin):
         app.register_blueprint(module.bp)
 
     from journal import cli

@@ -6,17 +6,20 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from journal import search
 from journal.models import Role
 from journal.services import accounts, demo
 from journal.services.errors import AccountError
 
 users = AppGroup("users", help="Manage accounts.")
+search_group = AppGroup("search", help="The full-text search index.")
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(search_group)
 
 
 def _read_password() -> str:
@@ -54,3 +57,21 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demo data ready ({created} new accounts). Demo log-ins:")
     for username, role, password in demo.LOGINS:
         click.echo(f"  {role:<10} {username:<12} {password}")
+
+
+@search_group.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the database."""
+    count = search.reindex()
+    click.echo(f"Indexed {count} accepted share{'s' if count != 1 else ''}.")
+
+
+@search_group.command("check")
+def search_check() -> None:
+    """Report any difference between the index and the database (exit code 1 if any)."""
+    problems = search.check()
+    if problems:
+        for problem in problems:
+            click.echo(problem)
+        raise SystemExit(1)
+    click.echo("The search index matches the database.")

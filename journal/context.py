@@ -73,14 +73,19 @@ class Context:
             if value == NOT_SHOWN:
                 out.append((QUESTIONS[item.name], "not shown"))
             elif value:
-                out.append((QUESTIONS[item.name], _label(item.name, value)))
+                out.append((QUESTIONS[item.name], label(item.name, value)))
         return out
 
 
-def _label(name: str, value: str) -> str:
+def label(name: str, value: str) -> str:
+    """The plain words for one context value ("england/london" -> "London, England").
+
+    ``name`` may also be "nation" (search facets count nations separately)."""
+    if name == "nation":
+        return NATIONS.get(value, value)
     if name == "region" and value in NATIONS:
         return NATIONS[value]
-    return CHOICES[name].get(value, value)
+    return CHOICES.get(name, {}).get(value, value)
 
 
 def _to_nation(context: Context) -> Context:

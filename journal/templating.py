@@ -5,6 +5,7 @@ from datetime import date
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from journal.context import label as context_label
 from journal.prompts import prompt_text
 from journal.text import plain_excerpt, render_markdown, shared_text
 
@@ -43,7 +44,8 @@ def navigation() -> list[dict]:
         items += [("My journal", "journal.index"), ("New entry", "journal.new"),
                   ("Shared", "sharing.mine")]
     if current_user.role.can_review_shares():
-        items += [("Review queue", "research.queue"), ("Accepted", "research.shares")]
+        items += [("Review queue", "research.queue"), ("Search", "explore.search_page"),
+                  ("Themes", "codebook.index")]
     if current_user.role.can_administer():
         items += [("Users", "admin.users"), ("Invite codes", "admin.invites"),
                   ("Audit log", "admin.audit_log")]
@@ -53,4 +55,5 @@ def navigation() -> list[dict]:
 
 
 def _globals() -> dict:
-    return {"service_name": SERVICE_NAME, "navigation": navigation, "prompt_text": prompt_text}
+    return {"service_name": SERVICE_NAME, "navigation": navigation, "prompt_text": prompt_text,
+            "context_label": context_label}

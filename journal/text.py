@@ -69,3 +69,11 @@ def shared_text(text: str, marks: list | None = None) -> Markup:
     paragraphs = [p for p in html.replace("\r\n", "\n").split("\n\n") if p.strip()]
     return Markup("").join(Markup("<p>{}</p>").format(Markup(p.strip("\n").replace(
         "\n", Markup("<br>")))) for p in paragraphs)
+
+
+def snippet_html(fragments: list[list[tuple[str, bool]]]) -> Markup:
+    """Search snippets: escaped text, hits wrapped in ``<mark>``, fragments joined by " … "."""
+    return Markup(" … ").join(
+        Markup("").join(Markup('<mark class="hit">{}</mark>').format(piece) if hit
+                        else escape(piece) for piece, hit in fragment)
+        for fragment in fragments)

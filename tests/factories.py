@@ -4,8 +4,8 @@ import itertools
 from datetime import date
 
 from journal.context import Context
-from journal.models import Entry, Role, Scope, Share, User
-from journal.services import accounts, sharing
+from journal.models import Entry, Role, Scope, Share, Tag, Theme, User
+from journal.services import accounts, research, sharing
 from journal.services import journal as journal_service
 from journal.services.journal import EntryFields
 
@@ -39,3 +39,13 @@ def make_share(author: User, entry: Entry, text: str | None = None,
     if accepted:
         sharing.accept(share)
     return share
+
+
+def make_theme(name: str, description: str = "", parent: Theme | None = None) -> Theme:
+    """Add a theme to the codebook."""
+    return research.save_theme(None, name, description, parent.id if parent else None)
+
+
+def make_tag(researcher: User, share: Share, theme: Theme, excerpt: str = "") -> Tag:
+    """Tag an accepted share (or the passage ``excerpt`` of it) with ``theme``."""
+    return research.tag_share(researcher, share, [theme.id], excerpt)[0]

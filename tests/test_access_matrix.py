@@ -50,6 +50,22 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("research.accept", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
     ("research.return_share", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
     ("research.safeguarding", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("research.tag", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("research.untag", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("research.retag", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("research.share_memo", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("codebook.index", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("codebook.index", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("codebook.theme", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("codebook.edit", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("codebook.edit", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("codebook.merge", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("codebook.delete", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("codebook.delete", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("codebook.memo", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("explore.search_page", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("explore.export_shares", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("explore.export_excerpts", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("admin.users", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
@@ -89,9 +105,12 @@ def people(app):
         "admin": factories.make_user("admin", username="admin"),
     }
     entry = factories.make_entry(users["writer"], body="The owner's private words.")
-    share = factories.make_share(users["writer"], entry)
+    share = factories.make_share(users["writer"], entry, accepted=True)
+    theme = factories.make_theme("Being heard")
+    tag = factories.make_tag(users["researcher"], share, theme)
     target = factories.make_user("writer", username="target")
-    return users, {"entry_id": entry.id, "user_id": target.id, "share_id": share.id}
+    return users, {"entry_id": entry.id, "user_id": target.id, "share_id": share.id,
+                   "theme_id": theme.id, "tag_id": tag.id}
 
 
 def url_for_rule(app, endpoint: str, args: dict) -> str:

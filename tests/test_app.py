@@ -86,7 +86,8 @@ def test_no_get_changes_state(app, client, writer):
     for endpoint, method in EXPECTED:
         if method == "GET":
             client.get(url_for_rule(app, endpoint, {"entry_id": entry.id, "user_id": writer.id,
-                                                    "share_id": "none"}))
+                                                    "share_id": "none", "theme_id": 1,
+                                                    "tag_id": 1}))
     db.session.expire_all()
     assert snapshot() == before
 

@@ -42,10 +42,14 @@ def every_get_page(app, client, args) -> dict[str, str]:
 @pytest.mark.parametrize("role", ["researcher", "leader"])
 def test_no_researcher_or_leader_page_names_the_author(app, client, shared, role):
     author, entry, share, pending = shared
+    theme = factories.make_theme("Time to care")
+    factories.make_tag(factories.make_user("researcher", username="tagger"), share, theme,
+                       excerpt="said hello")
     login(client, factories.make_user(role, username=f"a-{role}"))
     for share_id in (share.id, pending.id):
         pages = every_get_page(app, client, {"entry_id": entry.id, "user_id": author.id,
-                                             "share_id": share_id})
+                                             "share_id": share_id, "theme_id": theme.id,
+                                             "tag_id": 1})
         for url, body in pages.items():
             assert AUTHOR not in body, f"{role} saw the author's username at {url}"
             assert str(AUTHOR_ID) not in body, f"{role} saw the author's id at {url}"
@@ -121,7 +125,8 @@ def test_after_withdrawal_the_text_is_in_no_response_and_no_table(app, client, s
     assert UNIQUE not in all_text_in_database()
     assert db.session.get(Share, share_id) is None
     login(client, factories.make_user("researcher", username="after-researcher"))
-    pages = every_get_page(app, client, {"entry_id": 1, "user_id": 1, "share_id": share_id})
+    pages = every_get_page(app, client, {"entry_id": 1, "user_id": 1, "share_id": share_id,
+                                         "theme_id": 1, "tag_id": 1})
     for url, body in pages.items():
         assert UNIQUE not in body, url
     assert client.get(f"/research/shares/{share_id}").status_code == 404

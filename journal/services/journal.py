@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from journal import search
 from journal.extensions import db
 from journal.models import Entry, User
 from journal.services import sharing
@@ -44,6 +45,8 @@ def delete_entry(author: User, entry: Entry) -> None:
         sharing.withdraw_share(author, share)
     db.session.delete(entry)
     db.session.commit()
+    if share is not None:
+        search.apply_pending()
 
 
 def _apply(entry: Entry, fields: EntryFields) -> None:

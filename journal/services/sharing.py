@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from flask import current_app
 from sqlalchemy import delete, select
 
-from journal import privacy, safeguarding
+from journal import privacy, safeguarding, search
 from journal.context import Context, generalise
 from journal.extensions import db
-from journal.models import ContextSharer, Entry, Scope, Share, ShareStatus, User, WriterProfile
+from journal.models import ContextSharer, Entry, Scope, Share, ShareStatus, Tag, User, WriterProfile
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services.errors import DomainError
@@ -123,14 +123,26 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     if share is None:
         share = Share(author_link=_link(author, entry.id))
         db.session.add(share)
+    elif share.text != wording:
+        _drop_stale_excerpts(share, wording)
     share.text, share.scope = wording, scope
     share.set_context(context)
     share.month = utcnow().strftime("%Y-%m")
     share.status, share.return_reason = ShareStatus.PENDING, None
     db.session.flush()
     _refresh_tally(author)
+    search.enqueue({share.id})  # back in review: out of search until accepted again
     db.session.commit()
+    search.apply_pending()
     return share
+
+
+def _drop_stale_excerpts(share: Share, new_text: str) -> None:
+    """Excerpt tags whose passage is no longer in the new wording are removed."""
+    for tag in db.session.scalars(select(Tag).where(Tag.share_id == share.id,
+                                                    Tag.start.is_not(None))):
+        if new_text[tag.start:tag.end] != tag.quote:
+            db.session.delete(tag)
 
 
 def withdraw(author: User, entry: Entry) -> bool:
@@ -140,11 +152,17 @@ def withdraw(author: User, entry: Entry) -> bool:
         return False
     withdraw_share(author, share)
     db.session.commit()
+    search.apply_pending()
     return True
 
 
 def withdraw_share(author: User, share: Share) -> None:
-    """Delete ``share`` within the caller's transaction (used when an entry is deleted too)."""
+    """Delete ``share`` (its tags and memos go with it) within the caller's transaction.
+
+    The index is told to drop it and merge its segments so the words leave the index files;
+    the caller applies that after committing.
+    """
+    search.enqueue({share.id}, purge=True)
     db.session.delete(share)
     db.session.flush()
     _refresh_tally(author)
@@ -202,6 +220,12 @@ def accepted_shares(page: int, per_page: int = 20):
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
+def shares_in_order(share_ids: list[str]) -> list[Share]:
+    """Shares for ``share_ids``, in that order (ids no longer found are skipped)."""
+    found = {s.id: s for s in db.session.scalars(select(Share).where(Share.id.in_(share_ids)))}
+    return [found[share_id] for share_id in share_ids if share_id in found]
+
+
 def get_share(share_id: str) -> Share | None:
     """One share by its opaque id."""
     return db.session.get(Share, share_id)
@@ -212,7 +236,9 @@ def accept(share: Share) -> None:
     if share.status is ShareStatus.ACCEPTED:
         raise SharingError("This share was accepted already")
     share.status, share.return_reason = ShareStatus.ACCEPTED, None
+    search.enqueue({share.id})
     db.session.commit()
+    search.apply_pending()
 
 
 def return_share(share: Share, reason: str) -> None:
@@ -221,7 +247,9 @@ def return_share(share: Share, reason: str) -> None:
     if not reason:
         raise SharingError("Say why you are returning it, so the writer can fix it", "reason")
     share.status, share.return_reason = ShareStatus.RETURNED, reason
+    search.enqueue({share.id})
     db.session.commit()
+    search.apply_pending()
 
 
 def set_safeguarding(share: Share, needs_review: bool) -> None:

@@ -1,11 +1,21 @@
 """The research team's review of shared entries. Researchers never see who wrote anything."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from journal.access import require_role
-from journal.forms import ConfirmForm, ReturnForm, has_errors
-from journal.models import Role, Share
-from journal.services import sharing
+from journal.forms import (
+    ChangeTagForm,
+    ConfirmForm,
+    MemoForm,
+    ReturnForm,
+    TagForm,
+    attach_error,
+    has_errors,
+    theme_choices,
+)
+from journal.models import Role, Share, Tag
+from journal.services import research, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -37,11 +47,22 @@ def shares():
 
 @bp.get("/shares/<share_id>")
 def share(share_id: str):
-    """One share, with its review actions."""
-    item = _share_or_404(share_id)
-    return render_template("research/share.html", share=item, form=ConfirmForm(),
-                           return_form=ReturnForm(),
-                           context=sharing.shown_contexts([item])[item.id])
+    """One share, with its review actions, tags and memos."""
+    return _share_page(_share_or_404(share_id))
+
+
+def _share_page(item: Share, status: int = 200, **forms):
+    tree = research.theme_tree()
+    tag_form = forms.get("tag_form") or TagForm()
+    tag_form.theme_ids.choices = theme_choices(tree)
+    change_form = ChangeTagForm()
+    change_form.theme_id.choices = theme_choices(tree)
+    return render_template(
+        "research/share.html", share=item, form=ConfirmForm(),
+        return_form=forms.get("return_form") or ReturnForm(), tag_form=tag_form,
+        memo_form=forms.get("memo_form") or MemoForm(), change_form=change_form,
+        tags=research.tags_on(item), memos=research.memos_for(share=item), tree=tree,
+        context=sharing.shown_contexts([item])[item.id]), status
 
 
 @bp.post("/shares/<share_id>/accept")
@@ -66,10 +87,7 @@ def return_share(share_id: str):
         sharing.return_share(item, form.reason.data)
         flash("Returned to the writer with your reason.", "success")
         return redirect(url_for("research.queue"))
-    return render_template("research/share.html", share=item, form=ConfirmForm(),
-                           return_form=form,
-                           context=sharing.shown_contexts([item])[item.id]), (
-        422 if has_errors(form) else 200)
+    return _share_page(item, 422 if has_errors(form) else 200, return_form=form)
 
 
 @bp.post("/shares/<share_id>/safeguarding")
@@ -81,3 +99,65 @@ def safeguarding(share_id: str):
     flash("Marked as needing a safeguarding review: it will be kept out of every collection."
           if needs else "Safeguarding review mark cleared.", "success")
     return redirect(url_for("research.share", share_id=item.id))
+
+
+@bp.post("/shares/<share_id>/tags")
+def tag(share_id: str):
+    """Tag the whole share, or a passage of it, with one or more themes."""
+    item = _share_or_404(share_id)
+    form = TagForm()
+    form.theme_ids.choices = theme_choices(research.theme_tree())
+    if form.validate_on_submit():
+        try:
+            made = research.tag_share(current_user, item, [int(t) for t in form.theme_ids.data
+                                                           if t.isdigit()], form.excerpt.data or "")
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(f"Tagged with {len(made)} theme{'s' if len(made) != 1 else ''}.", "success")
+            return redirect(url_for("research.share", share_id=item.id) + "#tags")
+    return _share_page(item, 422, tag_form=form)
+
+
+def _tag_or_404(tag_id: int) -> Tag:
+    item = research.get_tag(tag_id)
+    if item is None:
+        abort(404)
+    return item
+
+
+@bp.post("/tags/<int:tag_id>/delete")
+def untag(tag_id: int):
+    """Remove a tag."""
+    item = _tag_or_404(tag_id)
+    share_id = item.share_id
+    research.remove_tag(item)
+    flash("Tag removed.", "success")
+    return redirect(url_for("research.share", share_id=share_id) + "#tags")
+
+
+@bp.post("/tags/<int:tag_id>/theme")
+def retag(tag_id: int):
+    """Move a tag to another theme."""
+    item = _tag_or_404(tag_id)
+    form = ChangeTagForm()
+    if form.validate_on_submit() and form.theme_id.data.isdigit():
+        try:
+            research.change_tag(item, int(form.theme_id.data))
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Tag changed.", "success")
+    return redirect(url_for("research.share", share_id=item.share_id) + "#tags")
+
+
+@bp.post("/shares/<share_id>/memos")
+def share_memo(share_id: str):
+    """Add a memo to a share (researchers only ever see memos)."""
+    item = _share_or_404(share_id)
+    form = MemoForm()
+    if form.validate_on_submit():
+        research.add_memo(current_user, form.text.data, share=item)
+        flash("Memo saved.", "success")
+        return redirect(url_for("research.share", share_id=item.id) + "#memos")
+    return _share_page(item, 422, memo_form=form)

@@ -1,0 +1,44 @@
+"""Forms of the private journal."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from journal.forms.common import RealDateField, max_length, no_hidden_characters, not_in_future
+from journal.models.journal import BODY_MAX, TITLE_MAX
+from journal.prompts import prompt_choices
+
+
+class EntryForm(FlaskForm):
+    """A private journal entry."""
+
+    title = StringField("Title (optional)",
+                        validators=[no_hidden_characters, max_length(TITLE_MAX, "Title")])
+    body = TextAreaField("Your entry", validators=[
+        no_hidden_characters,
+        DataRequired("Write something in your entry before saving"),
+        max_length(BODY_MAX, "Your entry"),
+    ])
+    entry_date = RealDateField("Date of the entry", default=date.today, validators=[
+        InputRequired("Enter the date of the entry"), not_in_future,
+    ])
+    support = RadioField(
+        "How supported did you feel today? (optional)",
+        choices=[SelectChoice("1", "1 - Not at all"), SelectChoice("2"), SelectChoice("3"),
+                 SelectChoice("4"), SelectChoice("5", "5 - Very supported")],
+        validators=[Optional()], validate_choice=True,
+    )
+    prompt_key = SelectField("Start from a prompt (optional)", choices=prompt_choices(),
+                             validators=[Optional()])
+
+
+
+class SearchForm(FlaskForm):
+    """Search box over the writer's own entries (GET, no CSRF)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search your entries", validators=[Optional(), Length(max=200)])

@@ -1,0 +1,376 @@
+"""Full-text search over accepted shares. Every read and write of the Whoosh index lives here.
+
+The database is the record and the index follows it. A change that affects search writes a row
+to ``index_outbox`` in its own transaction (``enqueue``); after the commit, ``apply_pending``
+applies the outbox under a file lock, so one writer at a time touches the index and a request
+that finds the lock taken simply leaves its rows for the holder. No request opens a Whoosh
+writer of its own or waits on the lock.
+
+The index holds ids and the fields it filters on (plus a hash of the text, to detect drift),
+not the text itself. These functions (enqueue, apply_pending, search, snippets, reindex, check)
+are the seam a PostgreSQL full-text backend could implement instead.
+"""
+
+import fcntl
+import hashlib
+import os
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, select
+from whoosh import highlight, index, qparser
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.query import And, Every, Or, Query, Term
+
+from journal.extensions import db
+from journal.models import IndexOutbox, Share, ShareStatus, Tag
+
+ANALYZER = StemmingAnalyzer()
+FACETS = ("themes", "role", "field", "region", "nation", "registered", "international",
+          "month", "tagged")
+SCHEMA = Schema(
+    id=ID(stored=True, unique=True),
+    text=TEXT(analyzer=ANALYZER, phrase=True),
+    text_hash=ID(stored=True),
+    themes=KEYWORD(stored=True),  # space-separated ids of the themes tagged on the share
+    role=ID(stored=True), field=ID(stored=True), region=ID(stored=True),
+    nation=ID(stored=True), registered=ID(stored=True), international=ID(stored=True),
+    month=ID(stored=True, sortable=True), tagged=ID(stored=True),
+)
+MAX_QUERY = 500
+
+
+class SearchError(Exception):
+    """A query the index cannot answer; the message is safe to show."""
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def enqueue(share_ids: list[str] | set[str], purge: bool = False) -> None:
+    """Note, in the caller's transaction, that these shares' documents must be rebuilt."""
+    db.session.add_all(IndexOutbox(share_id=share_id, purge=purge) for share_id in share_ids)
+
+
+def apply_pending(index_dir: str | None = None, wait: bool = False) -> int:
+    """Apply the outbox to the index if no other process is doing so; returns rows applied.
+
+    After releasing the lock it looks once more, so rows added while it worked are not left
+    behind by a process that found the lock taken and went away.
+    """
+    index_dir = index_dir or current_app.config["INDEX_DIR"]
+    applied = 0
+    while True:
+        with _writer_lock(index_dir, wait=wait) as held:
+            if not held:
+                return applied
+            applied += _apply_batches(index_dir)
+        if db.session.scalar(select(IndexOutbox.id).limit(1)) is None:
+            return applied
+
+
+def _apply_batches(index_dir: str) -> int:
+    applied = 0
+    while rows := db.session.scalars(select(IndexOutbox).order_by(IndexOutbox.id)
+                                     .limit(500)).all():
+        ids = {row.share_id for row in rows}
+        ix = _open_or_rebuild(index_dir, locked=True)
+        writer = ix.writer()
+        for share_id in ids:
+            writer.delete_by_term("id", share_id)
+        for doc in _docs(ids):
+            writer.add_document(**doc)
+        # Merging rewrites the segments, so a withdrawn share's words leave the files too.
+        writer.commit(optimize=any(row.purge for row in rows))
+        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id <= rows[-1].id))
+        db.session.commit()
+        applied += len(rows)
+    return applied
+
+
+def reindex(index_dir: str | None = None) -> int:
+    """Rebuild the index from the database (waits for the lock); returns documents indexed."""
+    index_dir = index_dir or current_app.config["INDEX_DIR"]
+    with _writer_lock(index_dir, wait=True):
+        return _rebuild(index_dir)
+
+
+def _rebuild(index_dir: str) -> int:
+    path = Path(index_dir)
+    fresh = path.with_name(path.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    ix = index.create_in(str(fresh), SCHEMA)
+    writer = ix.writer(limitmb=128)
+    ids = db.session.scalars(select(Share.id).where(Share.status == ShareStatus.ACCEPTED)).all()
+    count = 0
+    for start in range(0, len(ids), 1000):
+        for doc in _docs(set(ids[start:start + 1000])):
+            writer.add_document(**doc)
+            count += 1
+    writer.commit(optimize=True)
+    db.session.execute(delete(IndexOutbox))
+    db.session.commit()
+    # Swap in the new index; the lock file stays where it is (beside, not inside).
+    if path.exists():
+        shutil.rmtree(path)
+    os.replace(fresh, path)
+    return count
+
+
+def _docs(share_ids: set[str]) -> Iterator[dict]:
+    """Index documents for the accepted shares among ``share_ids``."""
+    shares = db.session.scalars(select(Share).where(Share.id.in_(share_ids),
+                                                    Share.status == ShareStatus.ACCEPTED)).all()
+    themes: dict[str, set[int]] = {}
+    for share_id, theme_id in db.session.execute(
+            select(Tag.share_id, Tag.theme_id).where(Tag.share_id.in_(share_ids))):
+        themes.setdefault(share_id, set()).add(theme_id)
+    for share in shares:
+        yield _doc(share, themes.get(share.id, set()))
+
+
+def _doc(share: Share, theme_ids: set[int]) -> dict:
+    return {
+        "id": share.id, "text": share.text, "text_hash": text_hash(share.text),
+        "themes": " ".join(str(t) for t in sorted(theme_ids)),
+        "role": share.ctx_role, "field": share.ctx_field, "region": share.ctx_region,
+        "nation": share.ctx_region.split("/")[0], "registered": share.ctx_registered,
+        "international": share.ctx_international, "month": share.month,
+        "tagged": "yes" if theme_ids else "no",
+    }
+
+
+def text_hash(text: str) -> str:
+    """A short fingerprint of a share's text, so drift in the wording can be detected."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@contextmanager
+def _writer_lock(index_dir: str, wait: bool) -> Iterator[bool]:
+    """An exclusive file lock beside the index: one writer at a time across processes."""
+    lock_path = Path(index_dir).with_name(Path(index_dir).name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _open_or_rebuild(index_dir: str, locked: bool = False) -> index.Index:
+    """Open the index; a missing or unreadable one is rebuilt from the database."""
+    try:
+        if index.exists_in(index_dir):
+            return index.open_dir(index_dir)
+    except Exception:  # noqa: BLE001 - any corruption means: rebuild from the record
+        current_app.logger.warning("Search index unreadable; rebuilding from the database")
+    if locked:
+        _rebuild(index_dir)
+    else:
+        reindex(index_dir)
+    return index.open_dir(index_dir)
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    """What a search is narrowed to. Theme ids already include child themes."""
+
+    themes: list[int] = field(default_factory=list)
+    role: str = ""
+    field: str = ""
+    region: str = ""
+    registered: str = ""
+    international: str = ""
+    month: str = ""
+    tagged: str = ""
+
+
+@dataclass
+class Results:
+    """One page of a search: share ids in order, the total, and facet counts for all matches."""
+
+    ids: list[str]
+    total: int
+    facets: dict[str, Counter]
+    terms: set[str]
+
+
+def search(query: str, filters: Filters, order: str = "relevance", page: int = 1,
+           per_page: int = 20) -> Results:
+    """Search accepted shares. Raises SearchError with a clear message for unusable queries."""
+    text_query = parse(query)
+    index_dir = current_app.config["INDEX_DIR"]
+    apply_pending(index_dir, wait=False)  # pick up anything a crashed process left behind
+    ix = _open_or_rebuild(index_dir)
+    with ix.searcher() as searcher:
+        combined = _with_filters(text_query, filters)
+        matched = set(combined.docs(searcher))
+        sortedby = "month" if order == "newest" else None
+        hits = searcher.search_page(combined, page, pagelen=per_page, sortedby=sortedby,
+                                    reverse=order == "newest")
+        ids = [hit["id"] for hit in hits] if hits.total else []
+        terms = {word for fieldname, word in text_query.existing_terms(
+            searcher.reader(), expand=True) if fieldname == "text"}
+        facets = _facet_counts(searcher, matched, index_dir)
+    return Results(ids=ids, total=len(matched), facets=facets,
+                   terms={t.decode() if isinstance(t, bytes) else t for t in terms})
+
+
+def parse(query: str) -> Query:
+    """Parse a researcher's query: words (stemmed), "phrases", AND/OR/NOT, prefix*, (groups)."""
+    query = query.strip()
+    if len(query) > MAX_QUERY:
+        raise SearchError(f"Search for {MAX_QUERY} characters or fewer (you typed "
+                          f"{len(query):,})")
+    if not query:
+        return Every()
+    if query.strip("*? ") == "":
+        raise SearchError("Type at least one letter before a *: for example nurs* finds "
+                          "nurse, nurses and nursing. Leave the box empty to see everything.")
+    parser = qparser.QueryParser("text", SCHEMA)
+    for plugin in (qparser.FieldsPlugin, qparser.RangePlugin, qparser.BoostPlugin):
+        parser.remove_plugin_class(plugin)
+    balanced = _balance(query)
+    try:
+        return parser.parse(balanced)
+    except Exception as error:  # noqa: BLE001 - Whoosh raises many kinds for odd input
+        raise SearchError("That search could not be understood: check quotes and brackets") \
+            from error
+
+
+def _balance(query: str) -> str:
+    """Close an unbalanced quote or bracket rather than fail on it."""
+    if query.count('"') % 2:
+        query += '"'
+    opened = query.count("(") - query.count(")")
+    if opened > 0:
+        query += ")" * opened
+    elif opened < 0:
+        query = "(" * -opened + query
+    return query
+
+
+def _with_filters(text_query: Query, filters: Filters) -> Query:
+    parts = [text_query]
+    if filters.themes:
+        parts.append(Or([Term("themes", str(t)) for t in filters.themes]))
+    for name in ("role", "field", "registered", "international", "month", "tagged"):
+        value = getattr(filters, name)
+        if value:
+            parts.append(Term(name, value))
+    if filters.region:
+        region_field = "region" if "/" in filters.region else "nation"
+        parts.append(Term(region_field, filters.region))
+    return And(parts) if len(parts) > 1 else text_query
+
+
+def _facet_counts(searcher, matched: set[int], index_dir: str) -> dict[str, Counter]:
+    """Count, for every facet value, how many matching documents have it.
+
+    Instead of reading each matching document's fields (the slow, per-document way), it
+    intersects the set of matching document numbers with each value's posting list, held as a
+    frozen set per index generation: set intersection runs in C.
+    """
+    postings = _posting_sets(searcher, index_dir)
+    counts: dict[str, Counter] = {}
+    for fieldname, values in postings.items():
+        counter = Counter()
+        for value, docs in values.items():
+            hit = len(docs & matched) if len(docs) < len(matched) else len(matched & docs)
+            if hit:
+                counter[value] = hit
+        counts[fieldname] = counter
+    return counts
+
+
+_POSTINGS_CACHE: dict[tuple[str, int], dict[str, dict[str, frozenset[int]]]] = {}
+
+
+def _posting_sets(searcher, index_dir: str) -> dict[str, dict[str, frozenset[int]]]:
+    key = (index_dir, searcher.reader().generation())
+    cached = _POSTINGS_CACHE.get(key)
+    if cached is None:
+        reader = searcher.reader()
+        cached = {}
+        for fieldname in FACETS:
+            cached[fieldname] = {
+                (value.decode() if isinstance(value, bytes) else value):
+                    frozenset(reader.postings(fieldname, value).all_ids())
+                for value in reader.lexicon(fieldname)
+            }
+        _POSTINGS_CACHE.clear()  # one generation at a time is all a process needs
+        _POSTINGS_CACHE[key] = cached
+    return cached
+
+
+class _PiecesFormatter(highlight.Formatter):
+    """Returns fragments as (text, is_hit) pieces, leaving HTML to journal.text."""
+
+    def format(self, fragments, replace=False):
+        out = []
+        for fragment in fragments:
+            text = fragment.text
+            # Widen to whole words: fragments start and end on token boundaries.
+            start = text.rfind(" ", 0, fragment.startchar) + 1 if fragment.startchar else 0
+            end = text.find(" ", fragment.endchar)
+            end = len(text) if end < 0 else end
+            pieces, position = [], start
+            for token in sorted(fragment.matches, key=lambda t: t.startchar):
+                if token.startchar < position:
+                    continue
+                pieces.append((text[position:token.startchar], False))
+                pieces.append((text[token.startchar:token.endchar], True))
+                position = token.endchar
+            pieces.append((text[position:end], False))
+            out.append(pieces)
+        return out
+
+
+def snippets(text: str, terms: set[str], top: int = 2) -> list[list[tuple[str, bool]]]:
+    """Fragments of ``text`` around the search terms, as (text, is_hit) pieces."""
+    if not terms:
+        return []
+    fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
+    return highlight.highlight(text, frozenset(terms), ANALYZER, fragmenter, _PiecesFormatter(),
+                               top=top) or []
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+def check(index_dir: str | None = None) -> list[str]:
+    """Differences between the index and the database, in words; empty when they agree."""
+    index_dir = index_dir or current_app.config["INDEX_DIR"]
+    problems = []
+    if not index.exists_in(index_dir):
+        return ["the index does not exist (run: flask --app journal search reindex)"]
+    pending = db.session.scalar(select(db.func.count()).select_from(IndexOutbox))
+    if pending:
+        problems.append(f"{pending} change(s) waiting in the outbox")
+    expected = {doc["id"]: doc for doc in _docs(set(db.session.scalars(
+        select(Share.id).where(Share.status == ShareStatus.ACCEPTED))))}
+    with index.open_dir(index_dir).searcher() as searcher:
+        indexed = {fields["id"]: fields for fields in searcher.all_stored_fields()}
+    for share_id in sorted(set(indexed) - set(expected)):
+        problems.append(f"{share_id}: in the index but not an accepted share")
+    for share_id in sorted(set(expected) - set(indexed)):
+        problems.append(f"{share_id}: accepted but missing from the index")
+    for share_id in sorted(set(expected) & set(indexed)):
+        stored = indexed[share_id]
+        for name, value in expected[share_id].items():
+            if name != "text" and stored.get(name, "") != value:
+                problems.append(f"{share_id}: {name} is {stored.get(name)!r}, expected "
+                                f"{value!r}")
+    return problems

@@ -1,0 +1,136 @@
+"""The codebook: themes researchers tag shares with."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.access import require_role
+from journal.forms import (
+    ConfirmForm,
+    MemoForm,
+    MergeForm,
+    ThemeForm,
+    attach_error,
+    has_errors,
+    theme_choices,
+)
+from journal.models import Role, Theme
+from journal.services import research, sharing
+from journal.services.errors import DomainError
+
+bp = Blueprint("codebook", __name__, url_prefix="/research/themes")
+require_role(bp, Role.can_review_shares)
+
+
+def _theme_or_404(theme_id: int) -> Theme:
+    theme = research.get_theme(theme_id)
+    if theme is None:
+        abort(404)
+    return theme
+
+
+def _parent_id(form: ThemeForm) -> int | None:
+    return int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    """The codebook as a tree, with counts, and a form to add a theme."""
+    tree = research.theme_tree()
+    form = ThemeForm()
+    form.parent_id.choices = theme_choices(tree, empty="Nothing: a top-level theme")
+    if form.validate_on_submit():
+        try:
+            theme = research.save_theme(None, form.name.data, form.description.data or "",
+                                        _parent_id(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash(f"Theme “{theme.name}” added.", "success")
+            return redirect(url_for("codebook.index"))
+    return render_template("codebook/index.html", tree=tree, counts=research.theme_counts(),
+                           form=form), 422 if has_errors(form) else 200
+
+
+@bp.get("/<int:theme_id>")
+def theme(theme_id: int):
+    """Every excerpt and entry tagged with a theme (or its children), with context and memos."""
+    item = _theme_or_404(theme_id)
+    tags = research.tags_for_theme(research.descendants(item))
+    shares = list({tag.share.id: tag.share for tag in tags}.values())
+    return render_template("codebook/theme.html", theme=item, tags=tags,
+                           contexts=sharing.shown_contexts(shares),
+                           memos=research.memos_for(theme=item), memo_form=MemoForm())
+
+
+@bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
+def edit(theme_id: int):
+    """Rename, describe or move a theme; merge it into another."""
+    item = _theme_or_404(theme_id)
+    tree = research.theme_tree()
+    form = ThemeForm(obj=item if request.method == "GET" else None)
+    if request.method == "GET":
+        form.parent_id.data = str(item.parent_id or "")
+    form.parent_id.choices = theme_choices([(t, d) for t, d in tree if t.id != item.id],
+                                           empty="Nothing: a top-level theme")
+    merge = MergeForm()
+    merge.target_id.choices = theme_choices([(t, d) for t, d in tree if t.id != item.id],
+                                            empty="Choose a theme")
+    if form.validate_on_submit():
+        try:
+            research.save_theme(item, form.name.data, form.description.data or "",
+                                _parent_id(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("Theme saved.", "success")
+            return redirect(url_for("codebook.theme", theme_id=item.id))
+    return render_template("codebook/edit.html", theme=item, form=form, merge=merge), (
+        422 if has_errors(form) else 200)
+
+
+@bp.post("/<int:theme_id>/merge")
+def merge(theme_id: int):
+    """Merge a theme into another: its tags move and it is deleted."""
+    item = _theme_or_404(theme_id)
+    form = MergeForm()
+    target = (research.get_theme(int(form.target_id.data))
+              if (form.target_id.data or "").isdigit() else None)
+    if not form.validate_on_submit() or target is None:
+        flash("Choose a theme to merge into.", "error")
+        return redirect(url_for("codebook.edit", theme_id=item.id))
+    try:
+        name = item.name
+        moved = research.merge_themes(item, target)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("codebook.edit", theme_id=theme_id))
+    flash(f"“{name}” merged into “{target.name}”: {moved} tag(s) moved.", "success")
+    return redirect(url_for("codebook.theme", theme_id=target.id))
+
+
+@bp.route("/<int:theme_id>/delete", methods=["GET", "POST"])
+def delete(theme_id: int):
+    """Ask (saying how many tags go with it), then delete a theme."""
+    item = _theme_or_404(theme_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = item.name
+        removed = research.delete_theme(item)
+        flash(f"Theme “{name}” deleted with {removed} tag(s).", "success")
+        return redirect(url_for("codebook.index"))
+    counts = research.theme_counts().get(item.id)
+    return render_template("codebook/delete.html", theme=item, form=form,
+                           tags=(counts.entries + counts.excerpts) if counts else 0)
+
+
+@bp.post("/<int:theme_id>/memos")
+def memo(theme_id: int):
+    """Add a memo to a theme."""
+    item = _theme_or_404(theme_id)
+    form = MemoForm()
+    if form.validate_on_submit():
+        research.add_memo(current_user, form.text.data, theme=item)
+        flash("Memo saved.", "success")
+    else:
+        flash("Write the memo before saving it.", "error")
+    return redirect(url_for("codebook.theme", theme_id=item.id) + "#memos")
