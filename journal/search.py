@@ -13,6 +13,7 @@ are the seam a PostgreSQL full-text backend could implement instead.
 
 import fcntl
 import hashlib
+import math
 import os
 import shutil
 from collections import Counter
@@ -26,7 +27,8 @@ from sqlalchemy import delete, select
 from whoosh import highlight, index, qparser
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
-from whoosh.query import And, Every, Or, Query, Term
+from whoosh.query import And, AndNot, Every, MultiTerm, Not, NullQuery, Or, Phrase, Query, Term
+from whoosh.reading import TermNotFound
 
 from journal.extensions import db
 from journal.models import IndexOutbox, Share, ShareStatus, Tag
@@ -210,23 +212,238 @@ class Results:
 
 def search(query: str, filters: Filters, order: str = "relevance", page: int = 1,
            per_page: int = 20) -> Results:
-    """Search accepted shares. Raises SearchError with a clear message for unusable queries."""
+    """Search accepted shares. Raises SearchError with a clear message for unusable queries.
+
+    Matching, filtering and facet counting are set operations over posting lists cached as
+    frozen sets for the current index generation (they run in C), not a walk over every
+    matching document in Python. Only the page of results is ranked one by one.
+    """
     text_query = parse(query)
     index_dir = current_app.config["INDEX_DIR"]
     apply_pending(index_dir, wait=False)  # pick up anything a crashed process left behind
-    ix = _open_or_rebuild(index_dir)
-    with ix.searcher() as searcher:
-        combined = _with_filters(text_query, filters)
-        matched = set(combined.docs(searcher))
-        sortedby = "month" if order == "newest" else None
-        hits = searcher.search_page(combined, page, pagelen=per_page, sortedby=sortedby,
-                                    reverse=order == "newest")
-        ids = [hit["id"] for hit in hits] if hits.total else []
-        terms = {word for fieldname, word in text_query.existing_terms(
-            searcher.reader(), expand=True) if fieldname == "text"}
-        facets = _facet_counts(searcher, matched, index_dir)
-    return Results(ids=ids, total=len(matched), facets=facets,
+    sets = _sets_for(index_dir)
+    matched = _evaluate(text_query, sets) & _filter_set(filters, sets)
+    if order == "newest" or isinstance(text_query, Every):
+        page_docs = _newest(matched, sets, page * per_page)
+    else:
+        page_docs = _most_relevant(text_query, matched, sets, page * per_page)
+    page_docs = page_docs[(page - 1) * per_page:page * per_page]
+    terms = {word for fieldname, word in text_query.existing_terms(sets.reader, expand=True)
+             if fieldname == "text"}
+    return Results(ids=[sets.share_id(doc) for doc in page_docs], total=len(matched),
+                   facets=_facet_counts(matched, sets),
                    terms={t.decode() if isinstance(t, bytes) else t for t in terms})
+
+
+class _PostingSets:
+    """One index generation's posting lists as frozen sets of document numbers, built lazily.
+
+    The facet fields are built in full on first use; text terms one by one as queries need
+    them. Held (with an open reader) until the index changes.
+    """
+
+    def __init__(self, reader) -> None:
+        self.reader = reader
+        self.all = frozenset(reader.all_doc_ids())
+        self._terms: dict[tuple[str, str], frozenset[int]] = {}
+        self._facets: dict[str, dict[str, frozenset[int]]] | None = None
+        self._ids: dict[int, str] = {}
+
+    def term(self, fieldname: str, text) -> frozenset[int]:
+        key = (fieldname, text)
+        if key not in self._terms:
+            try:
+                docs = frozenset(self.reader.postings(fieldname, text).all_ids())
+            except TermNotFound:
+                docs = frozenset()
+            self._terms[key] = docs & self.all if self.reader.has_deletions() else docs
+        return self._terms[key]
+
+    def facets(self) -> dict[str, dict[str, frozenset[int]]]:
+        if self._facets is None:
+            self._facets = {
+                fieldname: {text: self.term(fieldname, text)
+                            for text in (v.decode() if isinstance(v, bytes) else v
+                                         for v in self.reader.lexicon(fieldname))}
+                for fieldname in FACETS}
+        return self._facets
+
+    def share_id(self, docnum: int) -> str:
+        if docnum not in self._ids:
+            self._ids[docnum] = self.reader.stored_fields(docnum)["id"]
+        return self._ids[docnum]
+
+
+_SETS: dict[str, tuple[int, _PostingSets]] = {}
+
+
+def _sets_for(index_dir: str) -> _PostingSets:
+    ix = _open_or_rebuild(index_dir)
+    generation = ix.latest_generation()
+    cached = _SETS.get(index_dir)
+    if cached is None or cached[0] != generation:
+        if cached is not None:
+            _SETS.pop(index_dir)[1].reader.close()
+        while len(_SETS) >= 4:  # one app has one index; tests make many: keep a few open
+            _SETS.pop(next(iter(_SETS)))[1].reader.close()
+        _SETS[index_dir] = (generation, _PostingSets(ix.reader()))
+    return _SETS[index_dir][1]
+
+
+def _evaluate(query: Query, sets: _PostingSets) -> frozenset[int]:
+    """The documents matching ``query``, by set algebra over cached posting sets."""
+    if isinstance(query, Every):
+        return sets.all
+    if isinstance(query, NullQuery.__class__):
+        return frozenset()
+    if isinstance(query, Term):
+        return sets.term(query.fieldname, query.text)
+    if isinstance(query, Not):
+        return sets.all - _evaluate(query.query, sets)
+    if isinstance(query, AndNot):
+        return _evaluate(query.a, sets) - _evaluate(query.b, sets)
+    if isinstance(query, And):
+        result = sets.all
+        for child in sorted(query.subqueries, key=lambda q: isinstance(q, Not)):
+            result = result & _evaluate(child, sets)
+            if not result:
+                break
+        return result
+    if isinstance(query, Or):
+        return frozenset().union(*(_evaluate(child, sets) for child in query.subqueries))
+    if isinstance(query, Phrase):
+        return _phrase(query, sets)
+    if isinstance(query, MultiTerm):  # prefix*, wildcards: every term they expand to
+        return frozenset().union(*(sets.term(fieldname, text) for fieldname, text
+                                   in query.existing_terms(sets.reader, expand=True)))
+    with sets.reader.searcher() as searcher:  # anything else: Whoosh's own, slower, way
+        return frozenset(query.docs(searcher))
+
+
+def _phrase(query: Phrase, sets: _PostingSets) -> frozenset[int]:
+    """Documents with the words in order: candidates by set intersection, then positions."""
+    words = [w.decode() if isinstance(w, bytes) else w for w in query.words]
+    candidates = sets.all
+    for word in words:
+        candidates = candidates & sets.term(query.fieldname, word)
+    if len(words) < 2 or not candidates:
+        return candidates
+    matchers = [sets.reader.postings(query.fieldname, word) for word in words]
+    found = []
+    for doc in sorted(candidates):
+        positions = []
+        for matcher in matchers:
+            matcher.skip_to(doc)
+            positions.append(set(matcher.value_as("positions")))
+        if _in_order(positions, query.slop):
+            found.append(doc)
+    return frozenset(found)
+
+
+def _in_order(positions: list[set[int]], slop: int) -> bool:
+    """Whether some run of positions has each word after the previous (within ``slop``)."""
+    starts = positions[0]
+    for offset, later in enumerate(positions[1:], start=1):
+        if slop <= 1:
+            starts = {p for p in starts if p + offset in later}
+        else:
+            starts = {p for p in starts if any(p < q <= p + offset * slop for q in later)}
+        if not starts:
+            return False
+    return True
+
+
+def _filter_set(filters: Filters, sets: _PostingSets) -> frozenset[int]:
+    result = sets.all
+    if filters.themes:
+        result = result & frozenset().union(*(sets.term("themes", str(t))
+                                              for t in filters.themes))
+    for name in ("role", "field", "registered", "international", "month", "tagged"):
+        value = getattr(filters, name)
+        if value:
+            result = result & sets.term(name, value)
+    if filters.region:
+        result = result & sets.term("region" if "/" in filters.region else "nation",
+                                    filters.region)
+    return result
+
+
+def _newest(matched: frozenset[int], sets: _PostingSets, needed: int) -> list[int]:
+    """The first ``needed`` matches, newest month first, taking whole months by set operation."""
+    out: list[int] = []
+    for month in sorted(sets.facets()["month"], reverse=True):
+        if len(out) >= needed:
+            break
+        out += sorted(sets.facets()["month"][month] & matched)
+    return out[:needed]
+
+
+def _most_relevant(query: Query, matched: frozenset[int], sets: _PostingSets,
+                   needed: int) -> list[int]:
+    """Rank by BM25 over the query's words, scoring only the likeliest documents.
+
+    Documents holding more of the rarer query words are taken first (set operations); the
+    first few hundred of those are then scored with term frequencies, one by one.
+    """
+    words = sorted({text for fieldname, text in _positive_terms(query)
+                    if fieldname == "text"}, key=lambda w: len(sets.term("text", w)))
+    if not words or not matched:
+        return _newest(matched, sets, needed)
+    pool: list[int] = []
+    taken: set[int] = set()
+    want = max(needed, 200)
+    for size in range(len(words), 0, -1):  # all words, then all but the commonest, ...
+        group = matched
+        for word in words[:size]:
+            group = group & sets.term("text", word)
+        fresh = group - taken
+        pool += sorted(fresh)[:want - len(pool)]
+        taken |= fresh
+        if len(pool) >= want:
+            break
+    if len(pool) < want:
+        pool += sorted(matched - taken)[:want - len(pool)]
+    scores = _bm25(pool, words, sets)
+    return sorted(pool, key=lambda doc: -scores[doc])[:needed]
+
+
+def _positive_terms(query: Query) -> Iterator[tuple[str, str]]:
+    if isinstance(query, Not):
+        return
+    if isinstance(query, AndNot):
+        yield from _positive_terms(query.a)
+        return
+    if isinstance(query, Term | Phrase):
+        for word in ([query.text] if isinstance(query, Term) else query.words):
+            yield query.fieldname, (word.decode() if isinstance(word, bytes) else word)
+        return
+    if isinstance(query, MultiTerm):
+        return  # prefixes are matched, not scored
+    for child in getattr(query, "subqueries", ()):
+        yield from _positive_terms(child)
+
+
+def _bm25(docs: list[int], words: list[str], sets: _PostingSets, k1: float = 1.2,
+          b: float = 0.75) -> dict[int, float]:
+    """BM25 scores of ``docs`` for ``words``: one forward pass of each word's postings."""
+    reader = sets.reader
+    total = len(sets.all) or 1
+    average = (reader.field_length("text") / total) or 1
+    lengths = {doc: reader.doc_field_length(doc, "text", 1) for doc in docs}
+    scores = dict.fromkeys(docs, 0.0)
+    ordered = sorted(docs)
+    for word in words:
+        holders = sets.term("text", word)
+        idf = math.log(1 + (total - len(holders) + 0.5) / (len(holders) + 0.5))
+        matcher = reader.postings("text", word)
+        for doc in ordered:
+            if doc not in holders:
+                continue
+            matcher.skip_to(doc)
+            frequency = matcher.weight()
+            norm = frequency + k1 * (1 - b + b * lengths[doc] / average)
+            scores[doc] += idf * frequency * (k1 + 1) / norm
+    return scores
 
 
 def parse(query: str) -> Query:
@@ -263,57 +480,13 @@ def _balance(query: str) -> str:
     return query
 
 
-def _with_filters(text_query: Query, filters: Filters) -> Query:
-    parts = [text_query]
-    if filters.themes:
-        parts.append(Or([Term("themes", str(t)) for t in filters.themes]))
-    for name in ("role", "field", "registered", "international", "month", "tagged"):
-        value = getattr(filters, name)
-        if value:
-            parts.append(Term(name, value))
-    if filters.region:
-        region_field = "region" if "/" in filters.region else "nation"
-        parts.append(Term(region_field, filters.region))
-    return And(parts) if len(parts) > 1 else text_query
-
-
-def _facet_counts(searcher, matched: set[int], index_dir: str) -> dict[str, Counter]:
-    """Count, for every facet value, how many matching documents have it.
-
-    Instead of reading each matching document's fields (the slow, per-document way), it
-    intersects the set of matching document numbers with each value's posting list, held as a
-    frozen set per index generation: set intersection runs in C.
-    """
-    postings = _posting_sets(searcher, index_dir)
+def _facet_counts(matched: frozenset[int], sets: _PostingSets) -> dict[str, Counter]:
+    """For every facet value, how many matching documents have it (set intersections)."""
     counts: dict[str, Counter] = {}
-    for fieldname, values in postings.items():
-        counter = Counter()
-        for value, docs in values.items():
-            hit = len(docs & matched) if len(docs) < len(matched) else len(matched & docs)
-            if hit:
-                counter[value] = hit
-        counts[fieldname] = counter
+    for fieldname, values in sets.facets().items():
+        counts[fieldname] = Counter({value: hit for value, docs in values.items()
+                                     if (hit := len(docs & matched))})
     return counts
-
-
-_POSTINGS_CACHE: dict[tuple[str, int], dict[str, dict[str, frozenset[int]]]] = {}
-
-
-def _posting_sets(searcher, index_dir: str) -> dict[str, dict[str, frozenset[int]]]:
-    key = (index_dir, searcher.reader().generation())
-    cached = _POSTINGS_CACHE.get(key)
-    if cached is None:
-        reader = searcher.reader()
-        cached = {}
-        for fieldname in FACETS:
-            cached[fieldname] = {
-                (value.decode() if isinstance(value, bytes) else value):
-                    frozenset(reader.postings(fieldname, value).all_ids())
-                for value in reader.lexicon(fieldname)
-            }
-        _POSTINGS_CACHE.clear()  # one generation at a time is all a process needs
-        _POSTINGS_CACHE[key] = cached
-    return cached
 
 
 class _PiecesFormatter(highlight.Formatter):

@@ -1,7 +1,7 @@
 """flask --app journal users create / demo."""
 
 from journal.extensions import db
-from journal.models import Entry, Role, Share, User
+from journal.models import Entry, Role, Share, Theme, User
 from journal.passwords import verify_password
 
 
@@ -37,7 +37,8 @@ def test_demo_loads_once_and_prints_log_ins(runner):
     writers = db.session.scalars(db.select(User).where(User.role == Role.WRITER)).all()
     assert len(writers) >= 3
     shares = db.session.scalar(db.select(db.func.count()).select_from(Share))
-    assert shares == 3
+    assert shares == 7
+    assert db.session.scalar(db.select(db.func.count()).select_from(Theme)) >= 10
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "0 new accounts" in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == users

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from journal.context import Context
 from journal.extensions import db
-from journal.models import Entry, Role, Scope, User
+from journal.models import Entry, Role, Scope, Theme, User
 from journal.passwords import hash_password
 from journal.services import sharing
 
@@ -93,8 +93,60 @@ SHARES = [
      "I have been a nurse for six years, but here I am new. When I ask how something is done "
      "on this ward, sometimes the answer is: you're qualified, you should know. I do know "
      "nursing. I don't know your forms.", Context(role="nurse", international="yes"),
-     Scope.LEADERS, False),
+     Scope.LEADERS, True),
+    ("asha", "Handover",
+     "Handover was rushed again. I asked a question and the nurse in charge answered while "
+     "walking away. I went home still not sure I had understood.",
+     Context(role="nurse", field="adult"), Scope.RESEARCH, True),
+    ("asha", "What would have helped",
+     "A protected hour to learn the new pumps. Someone to ask who wasn't also drowning. "
+     "Knowing it is OK not to know everything in month two.",
+     Context(role="nurse", registered="under-1"), Scope.PUBLIC, False),
+    ("bryn", "Labour ward, long day",
+     "Twelve and a half hours, one proper break. A first-time mum whose partner had gone home. "
+     "I stayed with her through transition. The coordinator noticed and thanked me by name. "
+     "Small thing. Huge thing.", Context(role="midwife", field="midwifery"), Scope.LEADERS,
+     True),
+    ("chidi", "A good manager",
+     "The ward manager sat with us at the start of the shift and asked what was hard this "
+     "week. She wrote things down. Two days later the broken hoist was fixed. Being listened "
+     "to is its own kind of medicine.", Context(role="nurse"), Scope.PUBLIC, True),
 ]
+
+
+#: A starting codebook drawn from what new nurses and midwives report: (name, description, parent).
+CODEBOOK = [
+    ("Time to care", "Wanting to give more time to patients or colleagues than the shift allows.",
+     None),
+    ("Being heard", "Whether new starters' voices and questions are listened to.", None),
+    ("Known by name", "Managers and leaders knowing and using people's names.", "Being heard"),
+    ("Visible and listening leaders", "Leaders present in clinical areas, asking about the "
+     "challenges staff face.", None),
+    ("Psychological safety", "Feeling safe to ask, to speak up, to not know.", None),
+    ("Mentoring and support", "Preceptors, mentors and colleagues who help.", None),
+    ("Burnout", "Exhaustion that leaves no energy for compassion.", None),
+    ("Hierarchy", "Compassion thinning out higher up; managers walking away.", None),
+    ("Unkindness challenged", "Unkind behaviour named, questioned or stopped.", None),
+    ("Internationally educated staff", "The experience of nurses and midwives who trained "
+     "abroad.", None),
+    ("Kindness as a choice", "Small acts of kindness anyone can choose, and their ripple.",
+     None),
+]
+
+
+def load_codebook() -> int:
+    """Add any missing starting themes; returns how many were added."""
+    added = 0
+    for name, description, parent_name in CODEBOOK:
+        if db.session.scalar(select(Theme).where(Theme.name == name)) is not None:
+            continue
+        parent = db.session.scalar(select(Theme).where(Theme.name == parent_name))
+        db.session.add(Theme(name=name, description=description,
+                             parent_id=parent.id if parent else None))
+        db.session.flush()
+        added += 1
+    db.session.commit()
+    return added
 
 
 def load() -> int:
@@ -112,6 +164,7 @@ def load() -> int:
                                  support=support, prompt_key=prompt))
         created.append(username)
     db.session.commit()
+    load_codebook()
     for username, title, wording, context, scope, accepted in SHARES:
         if username in created:  # never revive a share a demo writer has since withdrawn
             _share(username, title, wording, context, scope, accepted)

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from journal import search
 from journal.extensions import db
@@ -22,9 +24,20 @@ class ResearchError(DomainError):
 def _commit_and_index(share_ids: set[str]) -> None:
     if share_ids:
         search.enqueue(share_ids)
-    db.session.commit()
+    _commit()
     if share_ids:
         search.apply_pending()
+
+
+def _commit() -> None:
+    """Commit; a share withdrawn meanwhile by its writer (in another request) is a clear refusal."""
+    try:
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise ResearchError("That changed while you were working: the writer may have just "
+                            "withdrawn the entry, or another researcher got there first. "
+                            "Reload the page and try again.") from None
 
 
 # --- the codebook -------------------------------------------------------------------------------
@@ -234,5 +247,5 @@ def add_memo(researcher: User, text: str, share: Share | None = None,
     memo = Memo(researcher_id=researcher.id, text=text, share_id=share.id if share else None,
                 theme_id=theme.id if theme else None)
     db.session.add(memo)
-    db.session.commit()
+    _commit()
     return memo

@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("JOURNAL_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 740}
+LAPTOP = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -65,9 +66,10 @@ def new_phone(browser, live_server):
     """
     contexts, errors = [], []
 
-    def make():
-        context = browser.new_context(viewport=PHONE, base_url=live_server, is_mobile=True,
-                                      has_touch=True)
+    def make(viewport: dict = PHONE):
+        phone_sized = viewport == PHONE
+        context = browser.new_context(viewport=viewport, base_url=live_server,
+                                      is_mobile=phone_sized, has_touch=phone_sized)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
