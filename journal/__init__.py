@@ -42,9 +42,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     templating.init_app(app)
 
-    from journal.views import admin, auth, codebook, explore, journal, main, research, sharing
+    from journal.views import (
+        admin,
+        auth,
+        codebook,
+        collections,
+        explore,
+        journal,
+        main,
+        reading,
+        research,
+        sharing,
+    )
 
-    for module in (main, auth, journal, sharing, research, codebook, explore, admin):
+    for module in (main, auth, journal, sharing, research, codebook, explore, collections,
+                   reading, admin):
         app.register_blueprint(module.bp)
 
     from journal import cli

@@ -6,6 +6,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 
 from journal.context import label as context_label
+from journal.models import Role
 from journal.prompts import prompt_text
 from journal.text import plain_excerpt, render_markdown, shared_text
 
@@ -45,7 +46,9 @@ def navigation() -> list[dict]:
                   ("Shared", "sharing.mine")]
     if current_user.role.can_review_shares():
         items += [("Review queue", "research.queue"), ("Search", "explore.search_page"),
-                  ("Themes", "codebook.index")]
+                  ("Themes", "codebook.index"), ("Collections", "collections.index")]
+    if current_user.role is Role.LEADER:
+        items.append(("Reading room", "reading.index"))
     if current_user.role.can_administer():
         items += [("Users", "admin.users"), ("Invite codes", "admin.invites"),
                   ("Audit log", "admin.audit_log")]

@@ -4,8 +4,10 @@ import itertools
 from datetime import date
 
 from journal.context import Context
-from journal.models import Entry, Role, Scope, Share, Tag, Theme, User
-from journal.services import accounts, research, sharing
+from journal.extensions import db
+from journal.models import Audience, Collection, Entry, Role, Scope, Share, Tag, Theme, User
+from journal.passwords import hash_password
+from journal.services import accounts, collections, research, sharing
 from journal.services import journal as journal_service
 from journal.services.journal import EntryFields
 
@@ -13,11 +15,25 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 
 
+_HASHES: dict[str, str] = {}
+
+
 def make_user(role: str = "writer", username: str | None = None,
               password: str = PASSWORD) -> User:
-    """Create an account of ``role``."""
+    """Create an account of ``role``.
+
+    The Argon2id hash of each test password is made once and reused: hashing at full cost for
+    every user of every test would dominate the suite. Signing in still verifies for real, and
+    the sign-up and account tests go through the real hashing code.
+    """
     name = username or f"user{next(_counter)}"
-    return accounts.create_account(None, name, Role(role), password)
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    user = User(username=accounts.check_username(name), password_hash=_HASHES[password],
+                role=Role(role))
+    db.session.add(user)
+    db.session.commit()
+    return user
 
 
 def make_entry(author: User, body: str = "A quiet shift, and a kind word at handover.",
@@ -49,3 +65,14 @@ def make_theme(name: str, description: str = "", parent: Theme | None = None) ->
 def make_tag(researcher: User, share: Share, theme: Theme, excerpt: str = "") -> Tag:
     """Tag an accepted share (or the passage ``excerpt`` of it) with ``theme``."""
     return research.tag_share(researcher, share, [theme.id], excerpt)[0]
+
+
+def make_collection(title: str, shares: list[Share] = (), audience: Audience = Audience.LEADERS,
+                    publish: bool = False) -> Collection:
+    """A collection holding ``shares`` (whole entries), published if asked."""
+    collection = collections.save(None, title, "A *summary*.", audience)
+    for share in shares:
+        collections.add_item(collection, share)
+    if publish:
+        collections.publish(collection)
+    return collection

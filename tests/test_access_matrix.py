@@ -21,7 +21,7 @@ def row(anonymous, writer, other_writer, researcher, leader, admin) -> dict[str,
 
 #: (endpoint, method) -> expected status per role. "writer" owns the entry in the URL.
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
-    ("main.index", "GET"): row(200, 302, 302, 302, 200, 302),
+    ("main.index", "GET"): row(200, 302, 302, 302, 302, 302),
     ("auth.login", "GET"): row(200, 302, 302, 302, 302, 302),
     ("auth.login", "POST"): row(422, 302, 302, 302, 302, 302),
     ("auth.signup", "GET"): row(200, 302, 302, 302, 302, 302),
@@ -66,6 +66,22 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("explore.search_page", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("explore.export_shares", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("explore.export_excerpts", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("collections.index", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("collections.index", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("collections.manage", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("collections.edit", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
+    ("collections.add_item", "POST"): row(LOGIN, 403, 403, 404, 403, 403),
+    ("collections.move", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.reorder", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.remove", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.commentary", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.publish", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.unpublish", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("collections.preview", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
+    ("reading.index", "GET"): row(LOGIN, 200, 200, 200, 200, 200),
+    # A published leaders-only collection holding the owner's share: the owner may read it.
+    ("reading.read", "GET"): row(LOGIN, 200, 404, 200, 200, 404),
+    ("reading.read", "POST"): row(LOGIN, 403, 404, 403, 422, 404),
     ("admin.users", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
@@ -108,9 +124,11 @@ def people(app):
     share = factories.make_share(users["writer"], entry, accepted=True)
     theme = factories.make_theme("Being heard")
     tag = factories.make_tag(users["researcher"], share, theme)
+    collection = factories.make_collection("What helps", [share], publish=True)
     target = factories.make_user("writer", username="target")
     return users, {"entry_id": entry.id, "user_id": target.id, "share_id": share.id,
-                   "theme_id": theme.id, "tag_id": tag.id}
+                   "theme_id": theme.id, "tag_id": tag.id, "collection_id": collection.id,
+                   "item_id": collection.items[0].id}
 
 
 def url_for_rule(app, endpoint: str, args: dict) -> str:

@@ -1,6 +1,7 @@
 """Flask-WTF forms, one module per area. Each keeps what the user typed when it fails."""
 
 from journal.forms.accounts import ChangePasswordForm, CreateAccountForm, LoginForm, SignupForm
+from journal.forms.collections import CollectionForm, CommentaryForm, ResponseForm
 from journal.forms.common import ConfirmForm, attach_error, has_errors
 from journal.forms.journal import EntryForm, SearchForm
 from journal.forms.research import (
@@ -14,7 +15,10 @@ from journal.forms.research import (
 )
 from journal.forms.sharing import NarrowScopeForm, ReturnForm, ShareForm, SharingSettingsForm
 
-__all__ = ["ChangePasswordForm", "ChangeTagForm", "ConfirmForm", "CreateAccountForm",
-           "EntryForm", "LoginForm", "MemoForm", "MergeForm", "NarrowScopeForm",
-           "ResearchSearchForm", "ReturnForm", "SearchForm", "ShareForm", "SharingSettingsForm",
-           "SignupForm", "TagForm", "ThemeForm", "attach_error", "has_errors", "theme_choices"]
+__all__ = [
+    "ChangePasswordForm", "ChangeTagForm", "CollectionForm", "CommentaryForm", "ConfirmForm",
+    "CreateAccountForm", "EntryForm", "LoginForm", "MemoForm", "MergeForm", "NarrowScopeForm",
+    "ResearchSearchForm", "ResponseForm", "ReturnForm", "SearchForm", "ShareForm",
+    "SharingSettingsForm", "SignupForm", "TagForm", "ThemeForm", "attach_error", "has_errors",
+    "theme_choices",
+]

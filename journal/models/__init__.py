@@ -1,10 +1,18 @@
 """Database models, one module per area."""
 
 from journal.models.accounts import AuditEvent, InviteCode, LoginFailure, Role, User
+from journal.models.collections import (
+                                        Audience,
+                                        Collection,
+                                        CollectionItem,
+                                        CollectionOpen,
+                                        Response,
+)
 from journal.models.journal import Entry
 from journal.models.research import IndexOutbox, Memo, Tag, Theme
 from journal.models.sharing import ContextSharer, Scope, Share, ShareStatus, WriterProfile
 
-__all__ = ["AuditEvent", "ContextSharer", "Entry", "IndexOutbox", "InviteCode", "LoginFailure",
+__all__ = ["Audience", "AuditEvent", "Collection", "CollectionItem", "CollectionOpen", "Response",
+           "ContextSharer", "Entry", "IndexOutbox", "InviteCode", "LoginFailure",
            "Memo", "Role", "Scope", "Share", "ShareStatus", "Tag", "Theme", "User",
            "WriterProfile"]

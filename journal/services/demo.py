@@ -168,7 +168,29 @@ def load() -> int:
     for username, title, wording, context, scope, accepted in SHARES:
         if username in created:  # never revive a share a demo writer has since withdrawn
             _share(username, title, wording, context, scope, accepted)
+    if created:
+        _collection()
     return len(created)
+
+
+def _collection() -> None:
+    """A published collection for the demo leader, from the accepted demo shares it may quote."""
+    from journal.models import Audience, Collection, Share, ShareStatus
+    from journal.services import collections
+
+    title = "Being noticed, being heard"
+    if db.session.scalar(select(Collection).where(Collection.title == title)) is not None:
+        return
+    collection = collections.save(
+        None, title, "New nurses and midwives wrote about moments when someone senior "
+        "noticed them, and moments when nobody did.", Audience.LEADERS)
+    for share in db.session.scalars(select(Share).where(Share.status == ShareStatus.ACCEPTED)):
+        if collection.audience.allows(share.scope):
+            collections.add_item(collection, share)
+    if collection.items:
+        collections.set_commentary(collection, collection.items[0].id,
+                                   "Small acts by senior people were remembered for weeks.")
+        collections.publish(collection)
 
 
 def _share(username: str, title: str, wording: str, context: Context, scope: Scope,

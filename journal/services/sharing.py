@@ -15,7 +15,17 @@ from sqlalchemy import delete, select
 from journal import privacy, safeguarding, search
 from journal.context import Context, generalise
 from journal.extensions import db
-from journal.models import ContextSharer, Entry, Scope, Share, ShareStatus, Tag, User, WriterProfile
+from journal.models import (
+    CollectionItem,
+    ContextSharer,
+    Entry,
+    Scope,
+    Share,
+    ShareStatus,
+    Tag,
+    User,
+    WriterProfile,
+)
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services.errors import DomainError
@@ -177,6 +187,12 @@ def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
         raise SharingError("You can only narrow who may see a share. To widen it, withdraw it "
                            "and share it again.", "scope")
     share.scope = scope
+    # Collections whose audience the new scope does not cover lose the item, as on withdrawal.
+    for item in db.session.scalars(select(CollectionItem).where(
+            CollectionItem.share_id == share.id)):
+        if not item.collection.audience.allows(scope):
+            item.share_id, item.tag_id = None, None
+            item.collection.version += 1
     db.session.commit()
     return share
 

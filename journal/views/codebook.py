@@ -14,7 +14,7 @@ from journal.forms import (
     theme_choices,
 )
 from journal.models import Role, Theme
-from journal.services import research, sharing
+from journal.services import collections, research, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("codebook", __name__, url_prefix="/research/themes")
@@ -59,7 +59,8 @@ def theme(theme_id: int):
     shares = list({tag.share.id: tag.share for tag in tags}.values())
     return render_template("codebook/theme.html", theme=item, tags=tags,
                            contexts=sharing.shown_contexts(shares),
-                           memos=research.memos_for(theme=item), memo_form=MemoForm())
+                           memos=research.memos_for(theme=item), memo_form=MemoForm(),
+                           collection_choices=collections.all_collections())
 
 
 @bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])

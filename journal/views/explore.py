@@ -7,7 +7,7 @@ from journal.access import require_role
 from journal.context import suppress
 from journal.forms import ResearchSearchForm, theme_choices
 from journal.models import Role
-from journal.services import exports, research, sharing
+from journal.services import collections, exports, research, sharing
 from journal.text import snippet_html
 
 bp = Blueprint("explore", __name__, url_prefix="/research")
@@ -39,6 +39,7 @@ def search_page():
         "research/search.html", form=form, results=results, shares=shares, error=error,
         contexts=sharing.shown_contexts(shares), tree=tree, suppress=suppress,
         theme_names={str(theme.id): theme.name for theme, _ in tree},
+        collection_choices=collections.all_collections(),
         snippet=lambda text: snippet_html(search.snippets(text, results.terms)) if results
         else "",
     ), 400 if error else 200

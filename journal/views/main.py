@@ -17,4 +17,4 @@ def index():
         return redirect(url_for("admin.users"))
     if current_user.role.can_review_shares():
         return redirect(url_for("research.queue"))
-    return render_template("main/home.html")
+    return redirect(url_for("reading.index"))

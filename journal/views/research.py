@@ -15,7 +15,7 @@ from journal.forms import (
     theme_choices,
 )
 from journal.models import Role, Share, Tag
-from journal.services import research, sharing
+from journal.services import collections, research, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -62,6 +62,7 @@ def _share_page(item: Share, status: int = 200, **forms):
         return_form=forms.get("return_form") or ReturnForm(), tag_form=tag_form,
         memo_form=forms.get("memo_form") or MemoForm(), change_form=change_form,
         tags=research.tags_on(item), memos=research.memos_for(share=item), tree=tree,
+        collection_choices=collections.all_collections(),
         context=sharing.shown_contexts([item])[item.id]), status
 
 

@@ -14,7 +14,7 @@ from journal.forms import (
 )
 from journal.models import Role, Scope
 from journal.models.types import utcnow
-from journal.services import sharing
+from journal.services import collections, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("sharing", __name__, url_prefix="/journal")
@@ -132,6 +132,7 @@ def narrow_scope(entry_id: int):
 def mine():
     """My shared entries: where each share is, and the controls to change or withdraw it."""
     return render_template("sharing/mine.html", shares=sharing.my_shares(current_user),
+                           went=collections.where_my_words_went(current_user),
                            form=ConfirmForm())
 
 

@@ -44,6 +44,7 @@ def test_share_return_reshare_and_withdraw(app, new_phone, tmp_path):
     expect(researcher.get_by_role("heading", name="Review queue")).to_be_visible()
     expect(researcher.get_by_text("Sister [name] on Rowan Ward")).to_be_visible()
     expect(researcher.locator("body")).not_to_contain_text("sharer")
+    researcher.screenshot(path=str(tmp_path / "queue.png"), full_page=True)
     researcher.get_by_role("link", name="Review this share").first.click()
     researcher.get_by_label("Why are you returning it?").fill("It still names the ward.")
     researcher.get_by_role("button", name="Return with this reason").click()

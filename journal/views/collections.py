@@ -1,0 +1,198 @@
+"""Researchers curate themed collections: items, order, commentary, preview, publish."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+
+from journal.access import require_role
+from journal.forms import (
+    CollectionForm,
+    CommentaryForm,
+    ConfirmForm,
+    attach_error,
+    has_errors,
+    theme_choices,
+)
+from journal.models import Audience, Collection, Role
+from journal.services import collections, research, sharing
+from journal.services.errors import DomainError
+
+bp = Blueprint("collections", __name__, url_prefix="/research/collections")
+require_role(bp, Role.can_review_shares)
+
+
+def _collection_or_404(collection_id: str) -> Collection:
+    collection = collections.get(collection_id)
+    if collection is None:
+        abort(404)
+    return collection
+
+
+def _form(collection: Collection | None = None) -> CollectionForm:
+    form = CollectionForm(obj=collection) if collection and request.method == "GET" \
+        else CollectionForm()
+    form.theme_id.choices = theme_choices(research.theme_tree(), empty="No particular theme")
+    if collection is not None and request.method == "GET":
+        form.theme_id.data = str(collection.theme_id or "")
+        form.audience.data = collection.audience.value
+    return form
+
+
+def _theme_id(form: CollectionForm) -> int | None:
+    return int(form.theme_id.data) if (form.theme_id.data or "").isdigit() else None
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    """Every collection, with its state, responses and readers; and a form to start one."""
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            collection = collections.save(None, form.title.data, form.summary.data or "",
+                                          Audience(form.audience.data), _theme_id(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("Collection started. Add items from a theme page, a search or a share.",
+                  "success")
+            return redirect(url_for("collections.manage", collection_id=collection.id))
+    return render_template("collections/index.html", form=form,
+                           collections=collections.all_collections(),
+                           opens=collections.open_counts()), 422 if has_errors(form) else 200
+
+
+@bp.get("/<collection_id>")
+def manage(collection_id: str):
+    """Edit a collection: details, items in order, commentary, publishing."""
+    return _manage_page(_collection_or_404(collection_id))
+
+
+def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None):
+    if form is None:
+        form = _form(collection)
+    shares = [item.share for item in collection.items if item.share]
+    return render_template(
+        "collections/manage.html", collection=collection, form=form, confirm=ConfirmForm(),
+        commentary=CommentaryForm(), contexts=sharing.shown_contexts(shares),
+        responses=collections.responses(collection),
+        opens=collections.open_counts().get(collection.id, 0)), status
+
+
+@bp.post("/<collection_id>/edit")
+def edit(collection_id: str):
+    """Change title, summary or audience."""
+    collection = _collection_or_404(collection_id)
+    form = _form(collection)
+    if form.validate_on_submit():
+        try:
+            collections.save(collection, form.title.data, form.summary.data or "",
+                             Audience(form.audience.data), _theme_id(form))
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("collections.manage", collection_id=collection.id))
+    return _manage_page(collection, 422, form)
+
+
+@bp.post("/add")
+def add_item():
+    """Add a share (or one of its excerpts) to a collection, from wherever it was found."""
+    collection = _collection_or_404(request.form.get("collection_id", ""))
+    share = sharing.get_share(request.form.get("share_id", ""))
+    if share is None:
+        abort(404)
+    tag = None
+    if request.form.get("tag_id", "").isdigit():
+        tag = research.get_tag(int(request.form["tag_id"]))
+        if tag is None:
+            abort(404)
+    try:
+        collections.add_item(collection, share, tag)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Added to “{collection.title}”.", "success")
+    return redirect(_back())
+
+
+def _back() -> str:
+    target = request.form.get("back", "")
+    return target if target.startswith("/research/") else url_for("collections.index")
+
+
+def _item_action(collection_id: str, action) -> object:
+    collection = _collection_or_404(collection_id)
+    try:
+        action(collection, request.form.get("version", type=int) or 0)
+    except DomainError as error:
+        flash(error.message, "error")
+    return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
+
+
+@bp.post("/<collection_id>/items/<int:item_id>/move")
+def move(collection_id: str, item_id: int):
+    """Move an item up or down (the way to reorder without JavaScript)."""
+    step = -1 if request.form.get("direction") == "up" else 1
+    return _item_action(collection_id, lambda c, v: collections.move(c, item_id, step, v))
+
+
+@bp.post("/<collection_id>/order")
+def reorder(collection_id: str):
+    """Save a whole new order (sent by the drag-and-drop script)."""
+    ids = [int(i) for i in request.form.get("order", "").split(",") if i.strip().isdigit()]
+    return _item_action(collection_id, lambda c, v: collections.reorder(c, ids, v))
+
+
+@bp.post("/<collection_id>/items/<int:item_id>/remove")
+def remove(collection_id: str, item_id: int):
+    """Take an item out."""
+    return _item_action(collection_id, lambda c, v: collections.remove_item(c, item_id, v))
+
+
+@bp.post("/<collection_id>/items/<int:item_id>/commentary")
+def commentary(collection_id: str, item_id: int):
+    """Save the commentary shown before an item."""
+    collection = _collection_or_404(collection_id)
+    form = CommentaryForm()
+    if form.validate_on_submit():
+        try:
+            collections.set_commentary(collection, item_id, form.commentary.data or "")
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Commentary saved.", "success")
+    else:
+        flash(" ".join(form.commentary.errors) or "The form had expired.", "error")
+    return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
+
+
+@bp.post("/<collection_id>/publish")
+def publish(collection_id: str):
+    """Publish, or refuse clearly if there is nothing to read."""
+    collection = _collection_or_404(collection_id)
+    try:
+        collections.publish(collection)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Published for {collection.audience.label.lower()}.", "success")
+    return redirect(url_for("collections.manage", collection_id=collection.id))
+
+
+@bp.post("/<collection_id>/unpublish")
+def unpublish(collection_id: str):
+    """Back to draft."""
+    collection = _collection_or_404(collection_id)
+    collections.unpublish(collection)
+    flash("Unpublished: back to draft, and readers no longer see it.", "success")
+    return redirect(url_for("collections.manage", collection_id=collection.id))
+
+
+@bp.get("/<collection_id>/preview")
+def preview(collection_id: str):
+    """Exactly what a reader will see."""
+    collection = _collection_or_404(collection_id)
+    items = collections.live_items(collection)
+    return render_template("reading/read.html", collection=collection, preview=True,
+                           items=collection.items, live=set(i.id for i in items),
+                           contexts=sharing.shown_contexts([i.share for i in items]),
+                           responses=[], response=None, form=None)

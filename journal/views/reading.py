@@ -1,0 +1,58 @@
+"""The reading room: published collections, read on any device, printed, and responded to."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from journal.extensions import login_manager
+from journal.forms import ResponseForm, has_errors
+from journal.models import Collection, Role
+from journal.services import collections, sharing
+from journal.services.errors import DomainError
+
+bp = Blueprint("reading", __name__, url_prefix="/collections")
+
+
+def _readable_or_404(collection_id: str) -> Collection:
+    collection = collections.get(collection_id)
+    user = current_user if current_user.is_authenticated else None
+    if collection is None or not collections.can_read(user, collection):
+        if user is None:
+            abort(login_manager.unauthorized())  # a leader following a link signs in first
+        abort(404)
+    return collection
+
+
+@bp.get("/")
+def index():
+    """Published collections this reader may open, newest first."""
+    return render_template("reading/index.html",
+                           collections=collections.published_for(current_user))
+
+
+@bp.route("/<collection_id>", methods=["GET", "POST"])
+def read(collection_id: str):
+    """Read a collection (public ones without signing in); leaders respond here."""
+    collection = _readable_or_404(collection_id)
+    user = current_user if current_user.is_authenticated else None
+    form, mine = None, None
+    if user is not None and user.role is Role.LEADER:
+        collections.record_open(user, collection)
+        mine = collections.response_of(user, collection)
+        form = ResponseForm(obj=mine)
+    elif request.method == "POST":
+        abort(403)
+    if form is not None and form.validate_on_submit():
+        try:
+            collections.respond(user, collection, form.text.data)
+        except DomainError as error:
+            form.text.errors = [*form.text.errors, error.message]
+        else:
+            flash("Your response is saved. The research team and writers can read it.",
+                  "success")
+            return redirect(url_for("reading.read", collection_id=collection.id) + "#responses")
+    items = collections.live_items(collection)
+    return render_template(
+        "reading/read.html", collection=collection, preview=False, items=collection.items,
+        live={i.id for i in items}, contexts=sharing.shown_contexts([i.share for i in items]),
+        responses=collections.responses(collection), response=mine, form=form,
+    ), 422 if form is not None and has_errors(form) else 200
