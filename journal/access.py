@@ -2,12 +2,12 @@
 
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, abort, request
+from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from journal.extensions import login_manager
 from journal.models import Entry, Role, User
-from journal.services import audit
+from journal.services import audit, drafts
 from journal.services import journal as journal_service
 
 #: The only endpoints reachable without signing in. Everything else is denied by default.
@@ -21,12 +21,33 @@ def init_app(app: Flask) -> None:
     app.before_request(_require_sign_in)
 
 
+#: Where a writer saves an entry: a save that arrives after the session ended is kept.
+ENTRY_EDITORS = frozenset({"journal.new", "journal.edit"})
+
+
 def _require_sign_in():
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None  # unknown URLs fall through to the 404 handler
     if current_user.is_authenticated:
         return None
-    return login_manager.unauthorized()
+    return keep_unsaved_writing() or login_manager.unauthorized()
+
+
+def keep_unsaved_writing():
+    """A save of an entry after the session ended: keep the text and send the writer to sign in.
+
+    Returns the redirect, or None when this request is not such a save.
+    """
+    if (request.method != "POST" or request.endpoint not in ENTRY_EDITORS
+            or current_user.is_authenticated):
+        return None
+    key = drafts.keep(request.form.to_dict(), request.form.get("author", ""))
+    if key is None:
+        return None
+    session["kept_draft"] = key
+    flash("Your session had ended, so we kept what you wrote. Sign in again and it will be "
+          "back in the editor.", "info")
+    return redirect(url_for("auth.login", next=request.path))
 
 
 def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:

@@ -6,6 +6,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from journal.access import keep_unsaved_writing
 from journal.extensions import db
 
 #: Form fields never echoed back on the "form expired" page.
@@ -22,7 +23,11 @@ def init_app(app: Flask) -> None:
 
 def _csrf_error(error: CSRFError):
     # The form's security token was missing or stale (often an expired session). Nothing was
-    # saved; show what was typed so it can be sent again with a fresh token.
+    # saved. An entry is kept until its writer signs in again; any other form is shown back
+    # with what was typed, to send again with a fresh token.
+    kept = keep_unsaved_writing()
+    if kept is not None:
+        return kept
     kept = [(name, value) for name, value in request.form.items(multi=True)
             if name not in _SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400

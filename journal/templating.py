@@ -8,6 +8,7 @@ from flask_login import current_user
 from journal.context import label as context_label
 from journal.models import Role
 from journal.prompts import prompt_text
+from journal.services import drafts
 from journal.text import plain_excerpt, render_markdown, shared_text
 
 SERVICE_NAME = "Compassion Journal"
@@ -59,4 +60,9 @@ def navigation() -> list[dict]:
 
 def _globals() -> dict:
     return {"service_name": SERVICE_NAME, "navigation": navigation, "prompt_text": prompt_text,
-            "context_label": context_label}
+            "context_label": context_label, "draft_author": _draft_author}
+
+
+def _draft_author() -> str:
+    """Signed note of who is writing, for the editor (see journal.services.drafts)."""
+    return drafts.author_token(current_user) if current_user.is_authenticated else ""

@@ -37,6 +37,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("journal.edit", "POST"): row(LOGIN, 422, 404, 403, 403, 403),
     ("journal.delete", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("journal.delete", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
+    ("journal.check_in", "POST"): row(LOGIN, 302, 302, 403, 403, 403),
+    ("journal.check_ins", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
     ("sharing.preview", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("sharing.preview", "POST"): row(LOGIN, 200, 404, 403, 403, 403),
     ("sharing.withdraw", "POST"): row(LOGIN, 302, 404, 403, 403, 403),

@@ -3,7 +3,7 @@
 from journal.forms.accounts import ChangePasswordForm, CreateAccountForm, LoginForm, SignupForm
 from journal.forms.collections import CollectionForm, CommentaryForm, ResponseForm
 from journal.forms.common import ConfirmForm, attach_error, has_errors
-from journal.forms.journal import EntryForm, SearchForm
+from journal.forms.journal import CheckInForm, EntryForm, SearchForm
 from journal.forms.research import (
                                     ChangeTagForm,
                                     MemoForm,
@@ -16,9 +16,9 @@ from journal.forms.research import (
 from journal.forms.sharing import NarrowScopeForm, ReturnForm, ShareForm, SharingSettingsForm
 
 __all__ = [
-    "ChangePasswordForm", "ChangeTagForm", "CollectionForm", "CommentaryForm", "ConfirmForm",
-    "CreateAccountForm", "EntryForm", "LoginForm", "MemoForm", "MergeForm", "NarrowScopeForm",
-    "ResearchSearchForm", "ResponseForm", "ReturnForm", "SearchForm", "ShareForm",
-    "SharingSettingsForm", "SignupForm", "TagForm", "ThemeForm", "attach_error", "has_errors",
-    "theme_choices",
+    "ChangePasswordForm", "ChangeTagForm", "CheckInForm", "CollectionForm", "CommentaryForm",
+    "ConfirmForm", "CreateAccountForm", "EntryForm", "LoginForm", "MemoForm", "MergeForm",
+    "NarrowScopeForm", "ResearchSearchForm", "ResponseForm", "ReturnForm", "SearchForm",
+    "ShareForm", "SharingSettingsForm", "SignupForm", "TagForm", "ThemeForm", "attach_error",
+    "has_errors", "theme_choices",
 ]

@@ -3,7 +3,7 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from journal.forms.common import RealDateField, max_length, no_hidden_characters, not_in_future
@@ -32,6 +32,19 @@ class EntryForm(FlaskForm):
     )
     prompt_key = SelectField("Start from a prompt (optional)", choices=prompt_choices(),
                              validators=[Optional()])
+    #: The entry's version when the editor was opened ("" for a new entry).
+    version = HiddenField()
+
+
+class CheckInForm(FlaskForm):
+    """One tap: how supported did you feel today? And an optional line."""
+
+    support = RadioField("How supported did you feel today?", choices=[
+        SelectChoice(str(n), label) for n, label in
+        ((1, "1 Not at all"), (2, "2"), (3, "3"), (4, "4"), (5, "5 Very"))],
+        validators=[InputRequired("Choose how supported you felt, from 1 to 5")])
+    note = StringField("Add a line (optional)", validators=[
+        no_hidden_characters, max_length(280, "The line")])
 
 
 

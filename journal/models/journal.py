@@ -1,8 +1,8 @@
-"""Private journal entries: seen by their author and nobody else."""
+"""Private journal entries and check-ins: seen by their author and nobody else."""
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.extensions import db
@@ -33,3 +33,36 @@ class Entry(db.Model):
     prompt_key: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Bumped on every save, so an edit made from an older copy is caught, not applied.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+
+class CheckIn(db.Model):
+    """A one-tap answer to "How supported did you feel today?", one per writer per day."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        CheckConstraint("support BETWEEN 1 AND 5", name="support_range"),
+        UniqueConstraint("user_id", "day", name="uq_check_ins_user_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    support: Mapped[int]
+    #: An optional line of text.
+    note: Mapped[str] = mapped_column(String(280), default="")
+
+
+class PendingDraft(db.Model):
+    """What a writer typed when their session had ended, kept for a day until they sign in."""
+
+    __tablename__ = "pending_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Random; held only in that browser's session.
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: JSON of the entry form's fields.
+    fields: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

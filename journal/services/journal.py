@@ -1,13 +1,13 @@
 """The private journal: a writer's own entries and nobody else's."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
 from journal import search
 from journal.extensions import db
-from journal.models import Entry, User
+from journal.models import CheckIn, Entry, User
 from journal.services import sharing
 
 
@@ -31,11 +31,41 @@ def create_entry(author: User, fields: EntryFields) -> Entry:
     return entry
 
 
-def update_entry(entry: Entry, fields: EntryFields) -> Entry:
-    """Change an entry the caller has already loaded as its author's."""
+class EditConflict(Exception):
+    """The entry was saved elsewhere (another device) after this editor was opened."""
+
+
+def update_entry(entry: Entry, fields: EntryFields, base_version: int | None = None) -> Entry:
+    """Change an entry the caller has already loaded as its author's.
+
+    ``base_version`` is the version the editor started from; if the entry has been saved since
+    (on another device), EditConflict is raised and nothing is overwritten.
+    """
+    if base_version is not None and base_version != entry.version:
+        raise EditConflict()
     _apply(entry, fields)
+    entry.version += 1
     db.session.commit()
     return entry
+
+
+def check_in(author: User, day: date, support: int, note: str) -> CheckIn:
+    """Record today's answer (a second tap the same day replaces the first)."""
+    existing = db.session.scalar(select(CheckIn).where(CheckIn.user_id == author.id,
+                                                       CheckIn.day == day))
+    item = existing or CheckIn(user_id=author.id, day=day)
+    item.support, item.note = support, note.strip()
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def check_ins(author: User, days: int = 30) -> list[CheckIn]:
+    """The author's check-ins of the last ``days`` days, oldest first."""
+    since = date.today() - timedelta(days=days - 1)
+    return db.session.scalars(select(CheckIn).where(CheckIn.user_id == author.id,
+                                                    CheckIn.day >= since)
+                              .order_by(CheckIn.day)).all()
 
 
 def delete_entry(author: User, entry: Entry) -> None:

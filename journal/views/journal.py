@@ -1,13 +1,26 @@
 """A writer's private journal: list, search, write, read, edit and delete their own entries."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from datetime import date
 
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from journal import charts
 from journal.access import get_own_entry_or_404, require_role
-from journal.forms import ConfirmForm, EntryForm, SearchForm, has_errors
+from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
 from journal.models import Role
+from journal.services import drafts, sharing
 from journal.services import journal as journal_service
-from journal.services import sharing
 from journal.services.journal import EntryFields
 
 bp = Blueprint("journal", __name__, url_prefix="/journal")
@@ -22,13 +35,40 @@ def index():
     page = request.args.get("page", 1, type=int)
     entries = journal_service.own_entries(current_user, query, page,
                                           current_app.config["ENTRIES_PER_PAGE"])
-    return render_template("journal/index.html", entries=entries, search=search, query=query)
+    return render_template("journal/index.html", entries=entries, search=search, query=query,
+                           check_in=CheckInForm(), today=_today_check_in())
+
+
+def _today_check_in():
+    recent = journal_service.check_ins(current_user, days=1)
+    return recent[0] if recent else None
+
+
+@bp.post("/check-in")
+def check_in():
+    """One tap: how supported did you feel today?"""
+    form = CheckInForm()
+    if form.validate_on_submit():
+        journal_service.check_in(current_user, date.today(), int(form.support.data),
+                                 form.note.data or "")
+        flash("Checked in. Thank you.", "success")
+        return redirect(url_for("journal.index"))
+    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("journal.index"))
+
+
+@bp.get("/check-ins")
+def check_ins():
+    """The writer's own check-ins over the last 30 days: a chart, and the same as a table."""
+    items = journal_service.check_ins(current_user, days=30)
+    return render_template("journal/check_ins.html", items=items,
+                           chart=charts.support_chart(items, days=30, today=date.today()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Write a new entry."""
-    form = EntryForm()
+    form = _restored_form() or EntryForm()
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
     if form.validate_on_submit():
@@ -50,11 +90,20 @@ def show(entry_id: int):
 def edit(entry_id: int):
     """Change one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
-    form = EntryForm(obj=entry)
-    if request.method == "GET":
+    restored = _restored_form()
+    form = restored or EntryForm(obj=entry)
+    if request.method == "GET" and restored is None:
         form.support.data = str(entry.support) if entry.support else None
+        form.version.data = str(entry.version)
     if form.validate_on_submit():
-        journal_service.update_entry(entry, _fields(form))
+        submitted = str(form.version.data or "")
+        base = int(submitted) if submitted.isdigit() else None
+        try:
+            journal_service.update_entry(entry, _fields(form), base_version=base)
+        except journal_service.EditConflict:
+            # Saved on another device since this editor opened: show both, lose neither.
+            form.version.data = str(entry.version)
+            return render_template("journal/conflict.html", form=form, entry=entry), 409
         flash("Changes saved.", "success")
         return redirect(url_for("journal.show", entry_id=entry.id))
     status = 422 if has_errors(form) else 200
@@ -72,6 +121,16 @@ def delete(entry_id: int):
         return redirect(url_for("journal.index"))
     return render_template("journal/delete.html", entry=entry, form=form,
                            share=sharing.share_of(current_user, entry))
+
+
+def _restored_form() -> EntryForm | None:
+    """The editor refilled with what was typed when the session ended, if this writer has it."""
+    key = session.pop("kept_draft", None) if request.method == "GET" else None
+    kept = drafts.take(key, current_user) if key else None
+    if kept is None:
+        return None
+    flash("We kept what you wrote when your session ended. Check it, then save.", "info")
+    return EntryForm(formdata=MultiDict(kept))
 
 
 def _fields(form: EntryForm) -> EntryFields:

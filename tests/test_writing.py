@@ -1,0 +1,97 @@
+"""Writing on several devices and checking in: nothing typed is lost, nothing overwritten."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from journal.extensions import db
+from journal.models import CheckIn, Entry
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def two_devices(app, writer):
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, writer)
+    login(laptop, writer)
+    return phone, laptop
+
+
+def version_in(page: str) -> str:
+    return re.search(r'name="version" type="hidden" value="(\d*)"', page).group(1)
+
+
+def test_two_device_edit_conflict_shows_both_and_loses_nothing(two_devices, writer):
+    phone, laptop = two_devices
+    entry = factories.make_entry(writer, title="Night", body="Original words.")
+    phone_version = version_in(phone.get(f"/journal/{entry.id}/edit").get_data(as_text=True))
+    laptop_version = version_in(laptop.get(f"/journal/{entry.id}/edit").get_data(as_text=True))
+    fields = {"title": "Night", "entry_date": date.today().isoformat()}
+    saved = laptop.post(f"/journal/{entry.id}/edit", data={
+        **fields, "body": "Laptop words.", "version": laptop_version})
+    assert saved.status_code == 302
+    clash = phone.post(f"/journal/{entry.id}/edit", data={
+        **fields, "body": "Phone words.", "version": phone_version})
+    page = clash.get_data(as_text=True)
+    assert clash.status_code == 409
+    assert "changed on another device" in page
+    assert "Laptop words." in page and "Phone words." in page  # both shown
+    db.session.refresh(entry)
+    assert entry.body == "Laptop words."  # the later save did not silently overwrite
+    # Choosing "my version" after seeing both saves it.
+    chosen = phone.post(f"/journal/{entry.id}/edit", data={
+        **fields, "body": "Phone words. Laptop words.", "version": version_in(page)})
+    assert chosen.status_code == 302
+    db.session.refresh(entry)
+    assert entry.body == "Phone words. Laptop words."
+
+
+def test_saving_twice_from_one_device_is_not_a_conflict(client, writer):
+    login(client, writer)
+    entry = factories.make_entry(writer, body="v1")
+    version = version_in(client.get(f"/journal/{entry.id}/edit").get_data(as_text=True))
+    data = {"body": "v2", "entry_date": date.today().isoformat(), "version": version}
+    assert client.post(f"/journal/{entry.id}/edit", data=data).status_code == 302
+    page = client.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    data = {"body": "v3", "entry_date": date.today().isoformat(), "version": version_in(page)}
+    assert client.post(f"/journal/{entry.id}/edit", data=data).status_code == 302
+    assert db.session.get(Entry, entry.id).body == "v3"
+
+
+def test_one_tap_check_in_and_change_it_the_same_day(client, writer):
+    login(client, writer)
+    page = client.get("/journal/").get_data(as_text=True)
+    assert 'name="support" value="3"' in page
+    client.post("/journal/check-in", data={"support": "2", "note": "Long day"})
+    client.post("/journal/check-in", data={"support": "4", "note": ""})
+    (item,) = db.session.scalars(db.select(CheckIn)).all()
+    assert (item.support, item.day) == (4, date.today())
+    assert "you said 4 today" in client.get("/journal/").get_data(as_text=True)
+
+
+def test_check_in_needs_a_value_from_1_to_5(client, writer):
+    login(client, writer)
+    for data in ({}, {"support": "9"}, {"support": "3", "note": "x" * 281}):
+        response = client.post("/journal/check-in", data=data, follow_redirects=True)
+        assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "280 characters or fewer" in page
+    assert db.session.scalars(db.select(CheckIn)).all() == []
+
+
+def test_check_ins_over_time_as_svg_with_a_text_alternative(client, writer, other_writer):
+    login(client, writer)
+    today = date.today()
+    for days_ago, support in ((10, 2), (3, 4), (0, 5)):
+        db.session.add(CheckIn(user_id=writer.id, day=today - timedelta(days=days_ago),
+                               support=support, note=f"note {days_ago} <b>"))
+    db.session.add(CheckIn(user_id=other_writer.id, day=today, support=1, note="not mine"))
+    db.session.commit()
+    page = client.get("/journal/check-ins").get_data(as_text=True)
+    assert '<svg viewBox="0 0 320 160" role="img"' in page
+    assert page.count('<circle ') == 3 and "<path d=\"M" in page
+    assert "3 check-ins in the last 30 days, averaging 3.7 out of 5." in page
+    assert "note 10 &lt;b&gt;" in page and "not mine" not in page
+    assert "<script" not in page.split("<main")[1]
