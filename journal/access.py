@@ -13,7 +13,7 @@ from journal.services import journal as journal_service
 #: The only endpoints reachable without signing in. Everything else is denied by default.
 PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup",
                               # checks for itself: public collections need no account
-                              "reading.read"})
+                              "reading.read", "main.service_worker", "main.offline"})
 
 
 def init_app(app: Flask) -> None:

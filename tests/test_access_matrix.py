@@ -38,6 +38,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("journal.delete", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("journal.delete", "POST"): row(LOGIN, 302, 404, 403, 403, 403),
     ("journal.check_in", "POST"): row(LOGIN, 302, 302, 403, 403, 403),
+    ("journal.autosave", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
+    ("main.service_worker", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("main.offline", "GET"): row(200, 200, 200, 200, 200, 200),
     ("journal.check_ins", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
     ("sharing.preview", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("sharing.preview", "POST"): row(LOGIN, 200, 404, 403, 403, 403),
@@ -130,7 +133,7 @@ def people(app):
     target = factories.make_user("writer", username="target")
     return users, {"entry_id": entry.id, "user_id": target.id, "share_id": share.id,
                    "theme_id": theme.id, "tag_id": tag.id, "collection_id": collection.id,
-                   "item_id": collection.items[0].id}
+                   "item_id": collection.items[0].id, "slot": "new"}
 
 
 def url_for_rule(app, endpoint: str, args: dict) -> str:

@@ -89,7 +89,7 @@ def test_no_get_changes_state(app, client, writer):
             client.get(url_for_rule(app, endpoint, {"entry_id": entry.id, "user_id": writer.id,
                                                     "share_id": "none", "theme_id": 1,
                                                     "tag_id": 1, "collection_id": "none",
-                                                    "item_id": 1}))
+                                                    "item_id": 1, "slot": "new"}))
     db.session.expire_all()
     assert snapshot() == before
 

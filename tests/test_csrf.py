@@ -95,3 +95,13 @@ def test_share_without_a_token_shares_nothing_and_keeps_the_wording(client, writ
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "My careful wording" in page
     assert db.session.scalars(db.select(Share)).all() == []
+
+
+def test_autosave_needs_the_csrf_token_in_a_header(client, writer):
+    signin(client, writer)
+    page = client.get("/journal/new").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/journal/drafts/new", json={"body": "x"}).status_code == 400
+    saved = client.post("/journal/drafts/new", json={"body": "x"},
+                        headers={"X-CSRFToken": csrf})
+    assert saved.status_code == 200 and "saved_at" in saved.get_json()

@@ -29,7 +29,7 @@ def test_entry_text_is_in_no_page_for_anyone_else(app, client, secret_entry, rol
         login(client, factories.make_user(role, username=f"someone-{role}"))
     args = {"entry_id": entry.id, "user_id": author.id, "share_id": "no-such-share",
             "theme_id": 1, "tag_id": 1,
-            "collection_id": "none", "item_id": 1}
+            "collection_id": "none", "item_id": 1, "slot": "new"}
     pages = [endpoint for endpoint, method in EXPECTED if method == "GET"]
     for endpoint in pages:
         url = url_for_rule(app, endpoint, args)

@@ -50,7 +50,7 @@ def test_no_researcher_or_leader_page_names_the_author(app, client, shared, role
         pages = every_get_page(app, client, {"entry_id": entry.id, "user_id": author.id,
                                              "share_id": share_id, "theme_id": theme.id,
                                              "tag_id": 1, "collection_id": "none",
-                                             "item_id": 1})
+                                             "item_id": 1, "slot": "new"})
         for url, body in pages.items():
             assert AUTHOR not in body, f"{role} saw the author's username at {url}"
             assert str(AUTHOR_ID) not in body, f"{role} saw the author's id at {url}"
@@ -128,7 +128,7 @@ def test_after_withdrawal_the_text_is_in_no_response_and_no_table(app, client, s
     login(client, factories.make_user("researcher", username="after-researcher"))
     pages = every_get_page(app, client, {"entry_id": 1, "user_id": 1, "share_id": share_id,
                                          "theme_id": 1, "tag_id": 1,
-                                         "collection_id": "none", "item_id": 1})
+                                         "collection_id": "none", "item_id": 1, "slot": "new"})
     for url, body in pages.items():
         assert UNIQUE not in body, url
     assert client.get(f"/research/shares/{share_id}").status_code == 404

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from journal.extensions import db
-from journal.models import CheckIn, Entry
+from journal.models import CheckIn, Draft, Entry
 from tests import factories
 from tests.conftest import login
 
@@ -95,3 +95,40 @@ def test_check_ins_over_time_as_svg_with_a_text_alternative(client, writer, othe
     assert "3 check-ins in the last 30 days, averaging 3.7 out of 5." in page
     assert "note 10 &lt;b&gt;" in page and "not mine" not in page
     assert "<script" not in page.split("<main")[1]
+
+
+def test_autosave_keeps_the_latest_text_per_entry(client, writer, other_writer):
+    login(client, writer)
+    entry = factories.make_entry(writer, body="Saved")
+    assert client.post("/journal/drafts/new", json={"body": "first"}).status_code == 200
+    assert client.post("/journal/drafts/new", json={"body": "second"}).status_code == 200
+    client.post(f"/journal/drafts/{entry.id}", json={"body": "editing", "version": "1"})
+    drafts = {d.slot: d.fields for d in db.session.scalars(db.select(Draft))}
+    assert '"second"' in drafts["new"] and '"editing"' in drafts[str(entry.id)]
+    assert client.post("/journal/drafts/new", data="not json").status_code == 400
+    assert client.post("/journal/drafts/abc", json={}).status_code == 404
+    theirs = factories.make_entry(other_writer, body="Theirs")
+    assert client.post(f"/journal/drafts/{theirs.id}", json={"body": "x"}).status_code == 404
+
+
+def test_saving_the_entry_clears_its_draft_and_the_editor_offers_a_newer_one(client, writer):
+    login(client, writer)
+    client.post("/journal/drafts/new", json={"title": "Kept", "body": "Typed on my phone",
+                                             "entry_date": date.today().isoformat()})
+    page = client.get("/journal/new").get_data(as_text=True)
+    assert "You have autosaved writing" in page and 'href="?restore=1"' in page
+    restored = client.get("/journal/new?restore=1").get_data(as_text=True)
+    assert "Typed on my phone" in restored and 'value="Kept"' in restored
+    client.post("/journal/new", data={"body": "Typed on my phone",
+                                      "entry_date": date.today().isoformat()})
+    assert db.session.scalars(db.select(Draft)).all() == []
+
+
+def test_service_worker_and_manifest_are_served(client):
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker.mimetype == "text/javascript"
+    assert "journal-pages" in worker.get_data(as_text=True)
+    with client.get("/static/manifest.webmanifest") as manifest:
+        assert manifest.status_code == 200 and b'"start_url": "/journal/new"' in manifest.data
+    offline = client.get("/offline").get_data(as_text=True)
+    assert "You are offline" in offline

@@ -8,12 +8,12 @@ from journal.models.collections import (
                                         CollectionOpen,
                                         Response,
 )
-from journal.models.journal import CheckIn, Entry, PendingDraft
+from journal.models.journal import CheckIn, Draft, Entry, PendingDraft
 from journal.models.research import IndexOutbox, Memo, Tag, Theme
 from journal.models.sharing import ContextSharer, Scope, Share, ShareStatus, WriterProfile
 
 __all__ = [
-    "Audience", "AuditEvent", "CheckIn", "Collection", "CollectionItem", "CollectionOpen",
+    "Audience", "AuditEvent", "CheckIn", "Collection", "CollectionItem", "CollectionOpen", "Draft",
     "ContextSharer", "Entry", "IndexOutbox", "InviteCode", "LoginFailure", "Memo", "PendingDraft",
     "Response", "Role", "Scope", "Share", "ShareStatus", "Tag", "Theme", "User", "WriterProfile",
 ]

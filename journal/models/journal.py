@@ -66,3 +66,18 @@ class PendingDraft(db.Model):
     #: JSON of the entry form's fields.
     fields: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Draft(db.Model):
+    """The latest autosaved text of an entry being written ("new") or edited (its id)."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("user_id", "slot", name="uq_drafts_user_slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: "new", or the id of the entry being edited.
+    slot: Mapped[str] = mapped_column(String(20))
+    #: JSON of the entry form's fields.
+    fields: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from journal.extensions import db
-from journal.models import PendingDraft, User
+from journal.models import Draft, PendingDraft, User
 from journal.models.types import utcnow
 
 FIELDS = ("title", "body", "entry_date", "support", "prompt_key", "version")
@@ -55,3 +55,33 @@ def take(key: str, user: User) -> dict | None:
     if draft.user_id != user.id or draft.created_at < utcnow() - KEEP_FOR:
         return None
     return json.loads(draft.fields)
+
+
+# --- autosave -----------------------------------------------------------------------------------
+
+def autosave(user: User, slot: str, fields: dict) -> Draft:
+    """Store the latest autosaved fields for ``slot`` ("new" or an own entry's id)."""
+    clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
+    draft = db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
+    draft = draft or Draft(user_id=user.id, slot=slot)
+    draft.fields = json.dumps(clean)
+    draft.updated_at = utcnow()
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def autosaved(user: User, slot: str) -> Draft | None:
+    """The autosaved draft for ``slot``, if any."""
+    return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
+
+
+def clear(user: User, slot: str) -> None:
+    """Forget the draft once the entry itself is saved (the caller commits)."""
+    db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
+
+
+def clear_for_entry(entry) -> None:
+    """Forget the draft of an entry that has just been saved (the caller commits)."""
+    db.session.execute(delete(Draft).where(Draft.user_id == entry.author_id,
+                                           Draft.slot == str(entry.id)))

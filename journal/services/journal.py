@@ -8,7 +8,7 @@ from sqlalchemy import or_, select
 from journal import search
 from journal.extensions import db
 from journal.models import CheckIn, Entry, User
-from journal.services import sharing
+from journal.services import drafts, sharing
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ def create_entry(author: User, fields: EntryFields) -> Entry:
     entry = Entry(author_id=author.id)
     _apply(entry, fields)
     db.session.add(entry)
+    drafts.clear(author, "new")
     db.session.commit()
     return entry
 
@@ -45,6 +46,7 @@ def update_entry(entry: Entry, fields: EntryFields, base_version: int | None = N
         raise EditConflict()
     _apply(entry, fields)
     entry.version += 1
+    drafts.clear_for_entry(entry)
     db.session.commit()
     return entry
 

@@ -1,11 +1,14 @@
 """A writer's private journal: list, search, write, read, edit and delete their own entries."""
 
+import json
 from datetime import date
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -68,14 +71,30 @@ def check_ins():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Write a new entry."""
-    form = _restored_form() or EntryForm()
+    form = _restored_form() or _autosaved_form("new") or EntryForm()
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
     if form.validate_on_submit():
         entry = journal_service.create_entry(current_user, _fields(form))
         flash("Entry saved. Only you can read it.", "success")
         return redirect(url_for("journal.show", entry_id=entry.id))
-    return render_template("journal/new.html", form=form), 422 if has_errors(form) else 200
+    return render_template("journal/new.html", form=form, slot="new",
+                           autosaved=_offer(drafts.autosaved(current_user, "new"), None)), (
+        422 if has_errors(form) else 200)
+
+
+@bp.post("/drafts/<slot>")
+def autosave(slot: str):
+    """Keep the editor's latest text (sent by the autosave script as JSON)."""
+    if slot != "new":
+        if not slot.isdigit():
+            abort(404)
+        get_own_entry_or_404(current_user, int(slot))
+    fields = request.get_json(silent=True)
+    if not isinstance(fields, dict):
+        return jsonify(error="Send the entry's fields as JSON"), 400
+    draft = drafts.autosave(current_user, slot, fields)
+    return jsonify(saved_at=draft.updated_at.isoformat())
 
 
 @bp.get("/<int:entry_id>")
@@ -90,7 +109,7 @@ def show(entry_id: int):
 def edit(entry_id: int):
     """Change one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
-    restored = _restored_form()
+    restored = _restored_form() or _autosaved_form(str(entry.id))
     form = restored or EntryForm(obj=entry)
     if request.method == "GET" and restored is None:
         form.support.data = str(entry.support) if entry.support else None
@@ -107,7 +126,9 @@ def edit(entry_id: int):
         flash("Changes saved.", "success")
         return redirect(url_for("journal.show", entry_id=entry.id))
     status = 422 if has_errors(form) else 200
-    return render_template("journal/edit.html", form=form, entry=entry), status
+    return render_template("journal/edit.html", form=form, entry=entry, slot=str(entry.id),
+                           autosaved=_offer(drafts.autosaved(current_user, str(entry.id)),
+                                            entry)), status
 
 
 @bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
@@ -121,6 +142,26 @@ def delete(entry_id: int):
         return redirect(url_for("journal.index"))
     return render_template("journal/delete.html", entry=entry, form=form,
                            share=sharing.share_of(current_user, entry))
+
+
+def _offer(draft, entry):
+    """An autosaved draft worth offering: newer than the saved entry, and not already restored."""
+    if draft is None or request.args.get("restore") == "1":
+        return None
+    if entry is not None and draft.updated_at <= entry.updated_at:
+        return None
+    return draft
+
+
+def _autosaved_form(slot: str) -> EntryForm | None:
+    """The editor refilled from the autosaved draft, when the writer asks (?restore=1)."""
+    if request.method != "GET" or request.args.get("restore") != "1":
+        return None
+    draft = drafts.autosaved(current_user, slot)
+    if draft is None:
+        return None
+    flash("Your autosaved writing is back. Check it, then save.", "info")
+    return EntryForm(formdata=MultiDict(json.loads(draft.fields)))
 
 
 def _restored_form() -> EntryForm | None:

@@ -1,6 +1,8 @@
 """The home page: a welcome for visitors, the right starting place for each role."""
 
-from flask import Blueprint, redirect, render_template, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 bp = Blueprint("main", __name__)
@@ -18,3 +20,17 @@ def index():
     if current_user.role.can_review_shares():
         return redirect(url_for("research.queue"))
     return redirect(url_for("reading.index"))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker, served from the root so it can look after every page."""
+    script = Path(current_app.static_folder, "js", "sw.js").read_text(encoding="utf-8")
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/offline")
+def offline():
+    """What the service worker shows for a page that needs the server while offline."""
+    # No account details: the service worker keeps this page for whoever is offline later.
+    return render_template("main/offline.html", bare=True)
