@@ -89,7 +89,9 @@ def _apply_batches(index_dir: str) -> int:
             writer.add_document(**doc)
         # Merging rewrites the segments, so a withdrawn share's words leave the files too.
         writer.commit(optimize=any(row.purge for row in rows))
-        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id <= rows[-1].id))
+        # Delete exactly the rows applied: with concurrent writers, a lower id can commit after
+        # a higher one was read, and must stay for the next pass.
+        db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
         db.session.commit()
         applied += len(rows)
     return applied
