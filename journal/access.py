@@ -1,6 +1,7 @@
 """Who may do what: the default-deny gate, role gates per blueprint and scoped loaders."""
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
 from flask_login import current_user
@@ -9,6 +10,8 @@ from journal.extensions import login_manager
 from journal.models import Entry, Role, User
 from journal.services import audit, drafts
 from journal.services import journal as journal_service
+
+T = TypeVar("T")
 
 #: The only endpoints reachable without signing in. Everything else is denied by default.
 PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup",
@@ -61,6 +64,13 @@ def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:
             audit.record_now("denied", current_user, request.path)
             abort(403)
         return None
+
+
+def found_or_404(value: T | None) -> T:
+    """``value``, or a 404 when a loader found nothing."""
+    if value is None:
+        abort(404)
+    return value
 
 
 def get_own_entry_or_404(user: User, entry_id: int) -> Entry:

@@ -4,11 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
-from journal.models.types import UTCDateTime, utcnow
+from journal.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Role(StrEnum):
@@ -46,10 +46,7 @@ class User(UserMixin, db.Model):
     #: Lower-case, unique; the only identifying detail we hold.
     username: Mapped[str] = mapped_column(String(30), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, length=20,
-             values_callable=lambda roles: [r.value for r in roles])
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     active: Mapped[bool] = mapped_column(default=True)
     #: Bumped to end every session of this user (log out, password change, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)

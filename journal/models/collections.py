@@ -9,13 +9,13 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
 from journal.models.research import Tag
 from journal.models.sharing import Scope, Share
-from journal.models.types import UTCDateTime, utcnow
+from journal.models.types import UTCDateTime, str_enum, utcnow
 
 
 class Audience(StrEnum):
@@ -54,10 +54,8 @@ class Collection(db.Model):
     #: Markdown, rendered through journal.text.
     summary: Mapped[str] = mapped_column(Text, default="")
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
-    audience: Mapped[Audience] = mapped_column(
-        Enum(Audience, name="audience", native_enum=False, length=20,
-             values_callable=lambda members: [m.value for m in members]),
-        default=Audience.LEADERS)
+    audience: Mapped[Audience] = mapped_column(str_enum(Audience, "audience"),
+                                               default=Audience.LEADERS)
     #: None while it is a draft.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Bumped on every change to the items, so a stale reorder is refused, not applied.
@@ -95,8 +93,9 @@ class CollectionItem(db.Model):
     commentary: Mapped[str] = mapped_column(Text, default="")
 
     collection: Mapped[Collection] = relationship(back_populates="items")
-    share: Mapped[Share | None] = relationship()
-    tag: Mapped[Tag | None] = relationship()
+    # Every page that shows an item shows its words: load them with the items, not one by one.
+    share: Mapped[Share | None] = relationship(lazy="selectin")
+    tag: Mapped[Tag | None] = relationship(lazy="selectin")
 
     @property
     def withdrawn(self) -> bool:

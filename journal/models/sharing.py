@@ -7,11 +7,12 @@ server (holding the share key) can compute; two shares of one author carry unrel
 import secrets
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.context import Context
 from journal.extensions import db
+from journal.models.types import str_enum
 
 
 class Scope(StrEnum):
@@ -48,11 +49,6 @@ class ShareStatus(StrEnum):
     RETURNED = "returned"
 
 
-def _enum(kind: type[StrEnum], name: str) -> Enum:
-    return Enum(kind, name=name, native_enum=False, length=20,
-                values_callable=lambda members: [m.value for m in members])
-
-
 def new_share_id() -> str:
     """A random opaque id: says nothing about who, when or in what order."""
     return secrets.token_urlsafe(16)
@@ -69,8 +65,8 @@ class Share(db.Model):
     text: Mapped[str] = mapped_column(Text)
     #: Month of sharing, "YYYY-MM": no day, no time.
     month: Mapped[str] = mapped_column(String(7))
-    scope: Mapped[Scope] = mapped_column(_enum(Scope, "share_scope"))
-    status: Mapped[ShareStatus] = mapped_column(_enum(ShareStatus, "share_status"),
+    scope: Mapped[Scope] = mapped_column(str_enum(Scope, "share_scope"))
+    status: Mapped[ShareStatus] = mapped_column(str_enum(ShareStatus, "share_status"),
                                                 default=ShareStatus.PENDING)
     #: Why a researcher returned it (shown to the author only on their own entry).
     return_reason: Mapped[str | None] = mapped_column(String(500))

@@ -1,8 +1,9 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -28,3 +29,9 @@ class UTCDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """Return the current time in UTC, timezone-aware."""
     return datetime.now(UTC)
+
+
+def str_enum(kind: type[StrEnum], name: str) -> Enum:
+    """A column type storing a StrEnum by value as plain text (no database enum type)."""
+    return Enum(kind, name=name, native_enum=False, length=20,
+                values_callable=lambda members: [m.value for m in members])

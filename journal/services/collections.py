@@ -245,9 +245,8 @@ def respond(leader: User, collection: Collection, text: str) -> Response:
 
 # --- closing the loop ---------------------------------------------------------------------------
 
-def where_my_words_went(writer: User) -> dict[str, dict]:
-    """For each of the writer's shares: the themes tagged and the published collections."""
-    shares = [share for _, share in sharing.my_shares(writer)]
+def where_my_words_went(shares: list[Share]) -> dict[str, dict]:
+    """For each of these (one writer's) shares: the themes tagged and published collections."""
     ids = [s.id for s in shares]
     result = {share_id: {"themes": [], "collections": []} for share_id in ids}
     if not ids:

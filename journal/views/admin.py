@@ -1,9 +1,9 @@
 """Admin pages: accounts, invite codes and the audit log. Never any entry."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal.access import require_role
+from journal.access import found_or_404, require_role
 from journal.forms import ConfirmForm, CreateAccountForm, attach_error, has_errors
 from journal.models import Role
 from journal.services import accounts, audit
@@ -38,9 +38,7 @@ def new_user():
 @bp.post("/users/<int:user_id>/deactivate")
 def deactivate(user_id: int):
     """Deactivate an account and end its sessions."""
-    user = accounts.get_user_or_none(user_id)
-    if user is None:
-        abort(404)
+    user = found_or_404(accounts.get_user_or_none(user_id))
     try:
         accounts.deactivate(current_user, user)
     except AccountError as error:

@@ -1,9 +1,9 @@
 """The codebook: themes researchers tag shares with."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal.access import require_role
+from journal.access import found_or_404, require_role
 from journal.forms import (
     ConfirmForm,
     MemoForm,
@@ -13,19 +13,13 @@ from journal.forms import (
     has_errors,
     theme_choices,
 )
-from journal.models import Role, Theme
+from journal.models import Role
 from journal.services import collections, research, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("codebook", __name__, url_prefix="/research/themes")
 require_role(bp, Role.can_review_shares)
 
-
-def _theme_or_404(theme_id: int) -> Theme:
-    theme = research.get_theme(theme_id)
-    if theme is None:
-        abort(404)
-    return theme
 
 
 def _parent_id(form: ThemeForm) -> int | None:
@@ -54,7 +48,7 @@ def index():
 @bp.get("/<int:theme_id>")
 def theme(theme_id: int):
     """Every excerpt and entry tagged with a theme (or its children), with context and memos."""
-    item = _theme_or_404(theme_id)
+    item = found_or_404(research.get_theme(theme_id))
     tags = research.tags_for_theme(research.descendants(item))
     shares = list({tag.share.id: tag.share for tag in tags}.values())
     return render_template("codebook/theme.html", theme=item, tags=tags,
@@ -66,7 +60,7 @@ def theme(theme_id: int):
 @bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
 def edit(theme_id: int):
     """Rename, describe or move a theme; merge it into another."""
-    item = _theme_or_404(theme_id)
+    item = found_or_404(research.get_theme(theme_id))
     tree = research.theme_tree()
     form = ThemeForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
@@ -92,7 +86,7 @@ def edit(theme_id: int):
 @bp.post("/<int:theme_id>/merge")
 def merge(theme_id: int):
     """Merge a theme into another: its tags move and it is deleted."""
-    item = _theme_or_404(theme_id)
+    item = found_or_404(research.get_theme(theme_id))
     form = MergeForm()
     target = (research.get_theme(int(form.target_id.data))
               if (form.target_id.data or "").isdigit() else None)
@@ -112,7 +106,7 @@ def merge(theme_id: int):
 @bp.route("/<int:theme_id>/delete", methods=["GET", "POST"])
 def delete(theme_id: int):
     """Ask (saying how many tags go with it), then delete a theme."""
-    item = _theme_or_404(theme_id)
+    item = found_or_404(research.get_theme(theme_id))
     form = ConfirmForm()
     if form.validate_on_submit():
         name = item.name
@@ -127,7 +121,7 @@ def delete(theme_id: int):
 @bp.post("/<int:theme_id>/memos")
 def memo(theme_id: int):
     """Add a memo to a theme."""
-    item = _theme_or_404(theme_id)
+    item = found_or_404(research.get_theme(theme_id))
     form = MemoForm()
     if form.validate_on_submit():
         research.add_memo(current_user, form.text.data, theme=item)

@@ -1,8 +1,8 @@
 """Researchers curate themed collections: items, order, commentary, preview, publish."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from journal.access import require_role
+from journal.access import found_or_404, require_role
 from journal.forms import (
     CollectionForm,
     CommentaryForm,
@@ -18,12 +18,6 @@ from journal.services.errors import DomainError
 bp = Blueprint("collections", __name__, url_prefix="/research/collections")
 require_role(bp, Role.can_review_shares)
 
-
-def _collection_or_404(collection_id: str) -> Collection:
-    collection = collections.get(collection_id)
-    if collection is None:
-        abort(404)
-    return collection
 
 
 def _form(collection: Collection | None = None) -> CollectionForm:
@@ -62,7 +56,7 @@ def index():
 @bp.get("/<collection_id>")
 def manage(collection_id: str):
     """Edit a collection: details, items in order, commentary, publishing."""
-    return _manage_page(_collection_or_404(collection_id))
+    return _manage_page(found_or_404(collections.get(collection_id)))
 
 
 def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None):
@@ -79,7 +73,7 @@ def _manage_page(collection: Collection, status: int = 200, form: CollectionForm
 @bp.post("/<collection_id>/edit")
 def edit(collection_id: str):
     """Change title, summary or audience."""
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     form = _form(collection)
     if form.validate_on_submit():
         try:
@@ -96,15 +90,11 @@ def edit(collection_id: str):
 @bp.post("/add")
 def add_item():
     """Add a share (or one of its excerpts) to a collection, from wherever it was found."""
-    collection = _collection_or_404(request.form.get("collection_id", ""))
-    share = sharing.get_share(request.form.get("share_id", ""))
-    if share is None:
-        abort(404)
+    collection = found_or_404(collections.get(request.form.get("collection_id", "")))
+    share = found_or_404(sharing.get_share(request.form.get("share_id", "")))
     tag = None
     if request.form.get("tag_id", "").isdigit():
-        tag = research.get_tag(int(request.form["tag_id"]))
-        if tag is None:
-            abort(404)
+        tag = found_or_404(research.get_tag(int(request.form["tag_id"])))
     try:
         collections.add_item(collection, share, tag)
     except DomainError as error:
@@ -120,7 +110,7 @@ def _back() -> str:
 
 
 def _item_action(collection_id: str, action) -> object:
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     try:
         action(collection, request.form.get("version", type=int) or 0)
     except DomainError as error:
@@ -151,7 +141,7 @@ def remove(collection_id: str, item_id: int):
 @bp.post("/<collection_id>/items/<int:item_id>/commentary")
 def commentary(collection_id: str, item_id: int):
     """Save the commentary shown before an item."""
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     form = CommentaryForm()
     if form.validate_on_submit():
         try:
@@ -168,7 +158,7 @@ def commentary(collection_id: str, item_id: int):
 @bp.post("/<collection_id>/publish")
 def publish(collection_id: str):
     """Publish, or refuse clearly if there is nothing to read."""
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     try:
         collections.publish(collection)
     except DomainError as error:
@@ -181,7 +171,7 @@ def publish(collection_id: str):
 @bp.post("/<collection_id>/unpublish")
 def unpublish(collection_id: str):
     """Back to draft."""
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     collections.unpublish(collection)
     flash("Unpublished: back to draft, and readers no longer see it.", "success")
     return redirect(url_for("collections.manage", collection_id=collection.id))
@@ -190,7 +180,7 @@ def unpublish(collection_id: str):
 @bp.get("/<collection_id>/preview")
 def preview(collection_id: str):
     """Exactly what a reader will see."""
-    collection = _collection_or_404(collection_id)
+    collection = found_or_404(collections.get(collection_id))
     items = collections.live_items(collection)
     return render_template("reading/read.html", collection=collection, preview=True,
                            items=collection.items, live=set(i.id for i in items),

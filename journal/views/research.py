@@ -1,9 +1,9 @@
 """The research team's review of shared entries. Researchers never see who wrote anything."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from journal.access import require_role
+from journal.access import found_or_404, require_role
 from journal.forms import (
     ChangeTagForm,
     ConfirmForm,
@@ -14,19 +14,13 @@ from journal.forms import (
     has_errors,
     theme_choices,
 )
-from journal.models import Role, Share, Tag
+from journal.models import Role, Share
 from journal.services import collections, research, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("research", __name__, url_prefix="/research")
 require_role(bp, Role.can_review_shares)
 
-
-def _share_or_404(share_id: str) -> Share:
-    share = sharing.get_share(share_id)
-    if share is None:
-        abort(404)
-    return share
 
 
 @bp.get("/queue")
@@ -48,7 +42,7 @@ def shares():
 @bp.get("/shares/<share_id>")
 def share(share_id: str):
     """One share, with its review actions, tags and memos."""
-    return _share_page(_share_or_404(share_id))
+    return _share_page(found_or_404(sharing.get_share(share_id)))
 
 
 def _share_page(item: Share, status: int = 200, **forms):
@@ -69,7 +63,7 @@ def _share_page(item: Share, status: int = 200, **forms):
 @bp.post("/shares/<share_id>/accept")
 def accept(share_id: str):
     """Accept a share."""
-    item = _share_or_404(share_id)
+    item = found_or_404(sharing.get_share(share_id))
     try:
         sharing.accept(item)
     except DomainError as error:
@@ -82,7 +76,7 @@ def accept(share_id: str):
 @bp.post("/shares/<share_id>/return")
 def return_share(share_id: str):
     """Return a share to its writer with a reason."""
-    item = _share_or_404(share_id)
+    item = found_or_404(sharing.get_share(share_id))
     form = ReturnForm()
     if form.validate_on_submit():
         sharing.return_share(item, form.reason.data)
@@ -94,7 +88,7 @@ def return_share(share_id: str):
 @bp.post("/shares/<share_id>/safeguarding")
 def safeguarding(share_id: str):
     """Mark or clear "needs a safeguarding review"."""
-    item = _share_or_404(share_id)
+    item = found_or_404(sharing.get_share(share_id))
     needs = request.form.get("needs_review") == "1"
     sharing.set_safeguarding(item, needs)
     flash("Marked as needing a safeguarding review: it will be kept out of every collection."
@@ -105,7 +99,7 @@ def safeguarding(share_id: str):
 @bp.post("/shares/<share_id>/tags")
 def tag(share_id: str):
     """Tag the whole share, or a passage of it, with one or more themes."""
-    item = _share_or_404(share_id)
+    item = found_or_404(sharing.get_share(share_id))
     form = TagForm()
     form.theme_ids.choices = theme_choices(research.theme_tree())
     if form.validate_on_submit():
@@ -120,17 +114,11 @@ def tag(share_id: str):
     return _share_page(item, 422, tag_form=form)
 
 
-def _tag_or_404(tag_id: int) -> Tag:
-    item = research.get_tag(tag_id)
-    if item is None:
-        abort(404)
-    return item
-
 
 @bp.post("/tags/<int:tag_id>/delete")
 def untag(tag_id: int):
     """Remove a tag."""
-    item = _tag_or_404(tag_id)
+    item = found_or_404(research.get_tag(tag_id))
     share_id = item.share_id
     research.remove_tag(item)
     flash("Tag removed.", "success")
@@ -140,7 +128,7 @@ def untag(tag_id: int):
 @bp.post("/tags/<int:tag_id>/theme")
 def retag(tag_id: int):
     """Move a tag to another theme."""
-    item = _tag_or_404(tag_id)
+    item = found_or_404(research.get_tag(tag_id))
     form = ChangeTagForm()
     if form.validate_on_submit() and form.theme_id.data.isdigit():
         try:
@@ -155,7 +143,7 @@ def retag(tag_id: int):
 @bp.post("/shares/<share_id>/memos")
 def share_memo(share_id: str):
     """Add a memo to a share (researchers only ever see memos)."""
-    item = _share_or_404(share_id)
+    item = found_or_404(sharing.get_share(share_id))
     form = MemoForm()
     if form.validate_on_submit():
         research.add_memo(current_user, form.text.data, share=item)

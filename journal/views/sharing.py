@@ -131,8 +131,9 @@ def narrow_scope(entry_id: int):
 @bp.get("/shared")
 def mine():
     """My shared entries: where each share is, and the controls to change or withdraw it."""
-    return render_template("sharing/mine.html", shares=sharing.my_shares(current_user),
-                           went=collections.where_my_words_went(current_user),
+    shares = sharing.my_shares(current_user)
+    return render_template("sharing/mine.html", shares=shares,
+                           went=collections.where_my_words_went([s for _, s in shares]),
                            form=ConfirmForm())
 
 
