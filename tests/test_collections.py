@@ -213,7 +213,9 @@ def test_writer_sees_where_their_words_went_without_learning_which_item(app, cli
     assert "Time to care" in mine and f"/collections/{collection.id}" in mine
     page = client.get(f"/collections/{collection.id}").get_data(as_text=True)
     assert "We will rota protected breaks." in page
-    assert "Their own words." in page and "Words shared for leaders" in page
+    # Leaders-only: the writer sees that their words are here, but reads no writer's words.
+    assert "Their own words." not in page and "Words shared for leaders" not in page
+    assert "Your words are in this collection" in page
     assert "writer" not in re.sub(r"<[^>]+>", "", page.split("<main")[1]).lower().replace(
         "writers", "")  # nothing marks an item as this writer's
     outsider = app.test_client()

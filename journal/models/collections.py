@@ -2,7 +2,8 @@
 
 Items point at shares and excerpt tags; they never copy a share's text. When a share is
 withdrawn (or its scope narrowed below the collection's audience) the item's pointers are
-cleared and it reads "withdrawn by its author".
+cleared and it reads "withdrawn by its author". Whatever path changed the share, an item's
+words are shown only while ``CollectionItem.hidden_because`` is None, checked on every render.
 """
 
 import secrets
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from journal.extensions import db
 from journal.models.research import Tag
-from journal.models.sharing import Scope, Share
+from journal.models.sharing import Scope, Share, ShareStatus
 from journal.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -101,6 +102,29 @@ class CollectionItem(db.Model):
     def withdrawn(self) -> bool:
         """The writer's words are gone: withdrawn, or no longer consented for this audience."""
         return self.share_id is None or (self.is_excerpt and self.tag_id is None)
+
+    @property
+    def hidden_because(self) -> str | None:
+        """Why readers may not see the words now, in plain words; None when they may."""
+        share = self.share
+        if self.withdrawn or share is None:
+            return "withdrawn by its author"
+        if share.status is not ShareStatus.ACCEPTED:
+            return "back with its writer or waiting for review"
+        if share.needs_safeguarding_review:
+            return "held for safeguarding review"
+        if not self.collection.audience.allows(share.scope):
+            return "its writer has not agreed to it being quoted to this audience"
+        tag = self.tag
+        if self.is_excerpt and (tag is None or tag.start is None
+                                or share.text[tag.start:tag.end] != tag.quote):
+            return "the passage is no longer in the words shared"
+        return None
+
+    @property
+    def is_live(self) -> bool:
+        """Whether readers of this collection may see the words now."""
+        return self.hidden_because is None
 
 
 class Response(db.Model):

@@ -160,10 +160,8 @@ def unpublish(collection: Collection) -> None:
 
 
 def live_items(collection: Collection) -> list[CollectionItem]:
-    """Items whose words can be shown (not withdrawn, not held for safeguarding review)."""
-    return [i for i in collection.items
-            if not i.withdrawn and i.share.status is ShareStatus.ACCEPTED
-            and not i.share.needs_safeguarding_review]
+    """Items whose words readers may see now (see ``CollectionItem.hidden_because``)."""
+    return [i for i in collection.items if i.is_live]
 
 
 def open_counts() -> dict[str, int]:
@@ -175,7 +173,16 @@ def open_counts() -> dict[str, int]:
 # --- reading ------------------------------------------------------------------------------------
 
 def can_read(user: User | None, collection: Collection) -> bool:
-    """Published, and the audience includes the reader (or it holds the writer's own words)."""
+    """Whether the reader may open it: to read its words, or as a writer whose words are in it."""
+    return can_read_words(user, collection) or _holds_words_of(user, collection)
+
+
+def can_read_words(user: User | None, collection: Collection) -> bool:
+    """Published, and its audience (as the writers' consent words it) includes the reader.
+
+    A leaders-only collection is "for senior leaders" (and the research team who curate it):
+    a writer whose words are in it may open it, but not read the other writers' words.
+    """
     if not collection.is_published:
         return False
     if collection.audience is Audience.PUBLIC:
@@ -184,17 +191,21 @@ def can_read(user: User | None, collection: Collection) -> bool:
         return False
     if collection.audience is Audience.SIGNED_IN:
         return True
-    if user.role in (Role.LEADER, Role.RESEARCHER):
-        return True
-    return user.role is Role.WRITER and collection.id in _collections_holding(user)
+    return user.role in (Role.LEADER, Role.RESEARCHER)
 
 
-def _collections_holding(writer: User) -> set[str]:
-    share_ids = [share.id for _, share in sharing.my_shares(writer)]
-    if not share_ids:
-        return set()
-    return set(db.session.scalars(select(CollectionItem.collection_id)
-                                  .where(CollectionItem.share_id.in_(share_ids))))
+def can_read_responses(user: User | None, collection: Collection) -> bool:
+    """The research team and the writers whose words are in it: what the response form says."""
+    if user is None or not collection.is_published:
+        return False
+    return user.role is Role.RESEARCHER or _holds_words_of(user, collection)
+
+
+def _holds_words_of(user: User | None, collection: Collection) -> bool:
+    if user is None or user.role is not Role.WRITER or not collection.is_published:
+        return False
+    share_ids = {share.id for _, share in sharing.my_shares(user)}
+    return any(item.share_id in share_ids for item in live_items(collection))
 
 
 def published_for(user: User | None) -> list[Collection]:
@@ -246,7 +257,8 @@ def respond(leader: User, collection: Collection, text: str) -> Response:
 # --- closing the loop ---------------------------------------------------------------------------
 
 def where_my_words_went(shares: list[Share]) -> dict[str, dict]:
-    """For each of these (one writer's) shares: the themes tagged and published collections."""
+    """For each of these (one writer's) shares: the themes tagged and the published collections
+    where readers can see it now."""
     ids = [s.id for s in shares]
     result = {share_id: {"themes": [], "collections": []} for share_id in ids}
     if not ids:
@@ -255,10 +267,10 @@ def where_my_words_went(shares: list[Share]) -> dict[str, dict]:
             select(Tag.share_id, Theme.name).join(Theme).where(Tag.share_id.in_(ids))
             .distinct().order_by(Theme.name)):
         result[share_id]["themes"].append(name)
-    for share_id, collection in db.session.execute(
-            select(CollectionItem.share_id, Collection).join(Collection)
+    for item in db.session.scalars(
+            select(CollectionItem).join(Collection)
             .where(CollectionItem.share_id.in_(ids), Collection.published_at.is_not(None))
             .order_by(Collection.published_at.desc())):
-        if collection not in result[share_id]["collections"]:
-            result[share_id]["collections"].append(collection)
+        if item.is_live and item.collection not in result[item.share_id]["collections"]:
+            result[item.share_id]["collections"].append(item.collection)
     return result

@@ -140,6 +140,7 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     share.month = utcnow().strftime("%Y-%m")
     share.status, share.return_reason = ShareStatus.PENDING, None
     db.session.flush()
+    _release_items_beyond_scope(share)
     _refresh_tally(author)
     search.enqueue({share.id})  # back in review: out of search until accepted again
     db.session.commit()
@@ -187,14 +188,19 @@ def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
         raise SharingError("You can only narrow who may see a share. To widen it, withdraw it "
                            "and share it again.", "scope")
     share.scope = scope
-    # Collections whose audience the new scope does not cover lose the item, as on withdrawal.
-    for item in db.session.scalars(select(CollectionItem).where(
-            CollectionItem.share_id == share.id)):
-        if not item.collection.audience.allows(scope):
-            item.share_id, item.tag_id = None, None
-            item.collection.version += 1
+    _release_items_beyond_scope(share)
     db.session.commit()
     return share
+
+
+def _release_items_beyond_scope(share: Share) -> None:
+    """Collections whose audience the share's scope no longer covers lose the item, as on
+    withdrawal: every path that changes a scope (narrow, change the shared version) calls this."""
+    for item in db.session.scalars(select(CollectionItem).where(
+            CollectionItem.share_id == share.id)):
+        if not item.collection.audience.allows(share.scope):
+            item.share_id, item.tag_id = None, None
+            item.collection.version += 1
 
 
 def my_shares(author: User) -> list[tuple[Entry, Share]]:

@@ -62,7 +62,7 @@ def manage(collection_id: str):
 def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None):
     if form is None:
         form = _form(collection)
-    shares = [item.share for item in collection.items if item.share]
+    shares = [item.share for item in collections.live_items(collection)]
     return render_template(
         "collections/manage.html", collection=collection, form=form, confirm=ConfirmForm(),
         commentary=CommentaryForm(), contexts=sharing.shown_contexts(shares),
@@ -183,6 +183,6 @@ def preview(collection_id: str):
     collection = found_or_404(collections.get(collection_id))
     items = collections.live_items(collection)
     return render_template("reading/read.html", collection=collection, preview=True,
-                           items=collection.items, live=set(i.id for i in items),
+                           words=True, items=collection.items, live=set(i.id for i in items),
                            contexts=sharing.shown_contexts([i.share for i in items]),
-                           responses=[], response=None, form=None)
+                           responses=None, response=None, form=None)

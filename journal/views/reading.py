@@ -47,12 +47,16 @@ def read(collection_id: str):
         except DomainError as error:
             form.text.errors = [*form.text.errors, error.message]
         else:
-            flash("Your response is saved. The research team and writers can read it.",
-                  "success")
+            flash("Your response is saved. The research team and the writers whose words are "
+                  "here can read it.", "success")
             return redirect(url_for("reading.read", collection_id=collection.id) + "#responses")
-    items = collections.live_items(collection)
+    words = collections.can_read_words(user, collection)
+    items = collections.live_items(collection) if words else []
     return render_template(
-        "reading/read.html", collection=collection, preview=False, items=collection.items,
-        live={i.id for i in items}, contexts=sharing.shown_contexts([i.share for i in items]),
-        responses=collections.responses(collection), response=mine, form=form,
+        "reading/read.html", collection=collection, preview=False, words=words,
+        items=collection.items if words else [], live={i.id for i in items},
+        contexts=sharing.shown_contexts([i.share for i in items]),
+        responses=collections.responses(collection)
+        if collections.can_read_responses(user, collection) else None,
+        response=mine, form=form,
     ), 422 if form is not None and has_errors(form) else 200

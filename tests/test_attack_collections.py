@@ -1,0 +1,221 @@
+"""Attacks on consent scope, audiences and leaders' responses (issue 10: findings 2, 8, 11).
+
+Each test plays the attacker through HTTP: the anonymous reader with a public link, a writer
+given a leaders-only link, a writer who narrows consent by changing the shared version.
+"""
+
+import pytest
+
+from journal.extensions import db
+from journal.models import Audience, CollectionItem, Scope, Share
+from journal.services import collections, sharing
+from tests import factories
+from tests.conftest import login
+
+MINE = "Sister Lane stayed late to show me the pumps."
+THEIRS = "Nobody asked how I was after the arrest call."
+RESPONSE = "I heard you: we will protect debriefs after every arrest call."
+
+
+@pytest.fixture
+def public_share(writer):
+    """The writer's words, accepted and consented for public collections."""
+    entry = factories.make_entry(writer, title="Pumps", body=MINE)
+    return factories.make_share(writer, entry, scope=Scope.PUBLIC, accepted=True)
+
+
+@pytest.fixture
+def leaders_share(other_writer):
+    """Another writer's words, consented for senior leaders only."""
+    entry = factories.make_entry(other_writer, body=THEIRS)
+    return factories.make_share(other_writer, entry, scope=Scope.LEADERS, accepted=True)
+
+
+def _entry_of(writer, share: Share):
+    return next(e for e, s in sharing.my_shares(writer) if s.id == share.id)
+
+
+def _reshare(client, entry, share: Share, wording: str, scope: Scope):
+    """Change the shared version as the writer does, from the share preview."""
+    return client.post(f"/journal/{entry.id}/share", data={
+        "wording": wording, "scope": scope.value, "replaces": share.id, "previewed": "live",
+        "confirm": "1"})
+
+
+def _accept(app, researcher, share_id: str) -> None:
+    reviewer = app.test_client()
+    login(reviewer, researcher)
+    reviewer.post(f"/research/shares/{share_id}/accept")
+
+
+def _page(client, url: str) -> str:
+    return client.get(url).get_data(as_text=True)
+
+
+# --- finding 2: narrowing consent through "change the shared version" -------------------------
+
+def test_resharing_as_research_only_takes_the_words_out_of_a_public_collection(
+        app, client, writer, researcher, public_share):
+    public = factories.make_collection("Open letter", [public_share], audience=Audience.PUBLIC,
+                                       publish=True)
+    login(client, writer)
+    response = _reshare(client, _entry_of(writer, public_share), public_share, MINE,
+                        Scope.RESEARCH)
+    assert response.status_code == 302
+    _accept(app, researcher, public_share.id)
+    assert MINE not in _page(app.test_client(), f"/collections/{public.id}")
+    item = db.session.scalars(db.select(CollectionItem)).one()
+    assert item.share_id is None  # cleared as "narrow" clears it, not merely hidden
+
+
+def test_resharing_for_leaders_keeps_the_words_in_a_leaders_collection_only(
+        app, client, writer, researcher, leader, public_share):
+    public = factories.make_collection("Open letter", [public_share], audience=Audience.PUBLIC,
+                                       publish=True)
+    leaders = factories.make_collection("For the board", [public_share], publish=True)
+    login(client, writer)
+    _reshare(client, _entry_of(writer, public_share), public_share, MINE, Scope.LEADERS)
+    _accept(app, researcher, public_share.id)
+    assert MINE not in _page(app.test_client(), f"/collections/{public.id}")
+    reader = app.test_client()
+    login(reader, leader)
+    assert MINE in _page(reader, f"/collections/{leaders.id}")
+
+
+def test_a_collection_never_shows_an_item_its_share_no_longer_allows(
+        app, client, researcher, leader, public_share):
+    public = factories.make_collection("Open letter", [public_share], audience=Audience.PUBLIC,
+                                       publish=True)
+    signed_in = factories.make_collection("For everyone", [public_share],
+                                          audience=Audience.SIGNED_IN, publish=True)
+    leaders = factories.make_collection("For the board", [public_share], publish=True)
+    # However the scope came to change (an old row, a path added later), the page checks it.
+    public_share.scope = Scope.RESEARCH
+    db.session.commit()
+    assert MINE not in _page(app.test_client(), f"/collections/{public.id}")
+    reader = app.test_client()
+    login(reader, leader)
+    for collection in (signed_in, leaders):
+        assert MINE not in _page(reader, f"/collections/{collection.id}")
+    assert "0 pieces" in _page(reader, "/collections/")
+    login(client, researcher)
+    for collection in (public, signed_in, leaders):
+        assert MINE not in _page(client, f"/research/collections/{collection.id}/preview")
+        manage = _page(client, f"/research/collections/{collection.id}")
+        assert MINE not in manage and "Not shown to readers" in manage
+
+
+def test_changed_wording_leaves_no_stale_excerpt_in_a_collection(
+        app, client, writer, researcher, leader, public_share):
+    theme = factories.make_theme("Being taught")
+    tag = factories.make_tag(researcher, public_share, theme, excerpt="stayed late")
+    collection = factories.make_collection("Taught")
+    collections.add_item(collection, public_share, tag)
+    collections.publish(collection)
+    login(client, writer)
+    _reshare(client, _entry_of(writer, public_share), public_share,
+             "A colleague showed me the pumps.", Scope.PUBLIC)
+    _accept(app, researcher, public_share.id)
+    reader = app.test_client()
+    login(reader, leader)
+    page = _page(reader, f"/collections/{collection.id}")
+    assert "stayed late" not in page and "Withdrawn by its author." in page
+
+
+def test_an_excerpt_item_shows_only_while_its_passage_is_in_the_wording(
+        app, researcher, leader, public_share):
+    theme = factories.make_theme("Being taught")
+    tag = factories.make_tag(researcher, public_share, theme, excerpt="stayed late")
+    collection = factories.make_collection("Taught")
+    collections.add_item(collection, public_share, tag)
+    collections.publish(collection)
+    # Checked where it is shown, not only trusted to every path that changes the wording.
+    public_share.text = "A colleague showed me the pumps."
+    db.session.commit()
+    reader = app.test_client()
+    login(reader, leader)
+    assert "stayed late" not in _page(reader, f"/collections/{collection.id}")
+
+
+def test_returned_or_flagged_shares_show_nowhere_in_a_collection(
+        app, client, writer, researcher, leader, public_share):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    login(client, researcher)
+    client.post(f"/research/shares/{public_share.id}/safeguarding", data={"needs_review": "1"})
+    assert MINE not in _page(app.test_client(), f"/collections/{collection.id}")
+    client.post(f"/research/shares/{public_share.id}/safeguarding", data={"needs_review": "0"})
+    client.post(f"/research/shares/{public_share.id}/return", data={"reason": "Names a ward."})
+    assert MINE not in _page(app.test_client(), f"/collections/{collection.id}")
+    assert MINE not in _page(client, f"/research/collections/{collection.id}/preview")
+    login(client, writer)
+    assert f"/collections/{collection.id}" not in _page(client, "/journal/shared")
+
+
+# --- finding 8: writers and leaders-only collections ------------------------------------------
+
+def test_writer_with_words_in_a_leaders_only_collection_cannot_read_the_other_words(
+        app, client, writer, leader, leaders_share):
+    entry = factories.make_entry(writer, body=MINE)
+    mine = factories.make_share(writer, entry, scope=Scope.LEADERS, accepted=True)
+    collection = factories.make_collection("For the board", [mine, leaders_share],
+                                           publish=True)
+    collections.set_commentary(collection, collection.items[1].id, "Quoting: arrest call.")
+    collections.respond(leader, collection, RESPONSE)
+    login(client, writer)
+    assert f"/collections/{collection.id}" in _page(client, "/journal/shared")
+    response = client.get(f"/collections/{collection.id}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "For the board" in page and RESPONSE in page
+    assert THEIRS not in page and "arrest call." not in page.replace(RESPONSE, "")
+    assert "for senior leaders only" in page
+
+
+def test_writer_given_a_leaders_only_link_gets_404(app, client, other_writer, leaders_share):
+    collection = factories.make_collection("For the board", [leaders_share], publish=True)
+    outsider = factories.make_user("writer", username="outsider")
+    login(client, outsider)
+    assert client.get(f"/collections/{collection.id}").status_code == 404
+    assert "For the board" not in _page(client, "/collections/")
+
+
+def test_everyone_with_an_account_takes_only_words_consented_for_public_collections(
+        client, researcher, leaders_share):
+    collection = factories.make_collection("For everyone", audience=Audience.SIGNED_IN)
+    login(client, researcher)
+    page = client.post("/research/collections/add", data={
+        "collection_id": collection.id, "share_id": leaders_share.id},
+        follow_redirects=True).get_data(as_text=True)
+    assert "The writer did not agree to this" in page
+    assert collections.get(collection.id).items == []
+
+
+# --- finding 11 (part): who reads leaders' responses ------------------------------------------
+
+def test_anonymous_reader_does_not_see_leaders_responses_on_a_public_collection(
+        app, leader, public_share):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    collections.respond(leader, collection, RESPONSE)
+    page = _page(app.test_client(), f"/collections/{collection.id}")
+    assert MINE in page and RESPONSE not in page
+
+
+def test_responses_are_read_only_by_the_research_team_and_the_writers_whose_words_are_here(
+        app, client, writer, other_writer, researcher, leader, public_share):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    login(client, leader)
+    form = _page(client, f"/collections/{collection.id}")
+    assert "Only the research team and the writers whose words are here" in form
+    client.post(f"/collections/{collection.id}", data={"text": RESPONSE})
+    assert RESPONSE in _page(client, f"/collections/{collection.id}")  # their own, to edit
+    other_leader = app.test_client()
+    login(other_leader, factories.make_user("leader", username="otherleader"))
+    bystander = app.test_client()
+    login(bystander, other_writer)
+    for reader in (other_leader, bystander):
+        assert RESPONSE not in _page(reader, f"/collections/{collection.id}")
+    for reader, user in ((app.test_client(), writer), (app.test_client(), researcher)):
+        login(reader, user)
+        assert RESPONSE in _page(reader, f"/collections/{collection.id}")
