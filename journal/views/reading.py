@@ -25,8 +25,10 @@ def _readable_or_404(collection_id: str) -> Collection:
 @bp.get("/")
 def index():
     """Published collections this reader may open, newest first."""
-    return render_template("reading/index.html",
-                           collections=collections.published_for(current_user))
+    user = current_user if current_user.is_authenticated else None
+    shown = collections.published_for(user)
+    return render_template("reading/index.html", collections=shown,
+                           readable={c.id for c in shown if collections.can_read_words(user, c)})
 
 
 @bp.route("/<collection_id>", methods=["GET", "POST"])
