@@ -52,13 +52,19 @@ def read(collection_id: str):
             flash("Your response is saved. The research team and the writers whose words are "
                   "here can read it.", "success")
             return redirect(url_for("reading.read", collection_id=collection.id) + "#responses")
+    return _read_page(user, collection, form, mine)
+
+
+def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
+    """The page as this reader may see it: words only for the audience, responses only for
+    the research team and the writers whose words are here (None hides the section)."""
     words = collections.can_read_words(user, collection)
     items = collections.live_items(collection) if words else []
+    responses = (collections.responses(collection)
+                 if collections.can_read_responses(user, collection) else None)
     return render_template(
         "reading/read.html", collection=collection, preview=False, words=words,
         items=collection.items if words else [], live={i.id for i in items},
-        contexts=sharing.shown_contexts([i.share for i in items]),
-        responses=collections.responses(collection)
-        if collections.can_read_responses(user, collection) else None,
+        contexts=sharing.shown_contexts([i.share for i in items]), responses=responses,
         response=mine, form=form,
     ), 422 if form is not None and has_errors(form) else 200
