@@ -1,10 +1,16 @@
-"""Attacks on consent scope, audiences and leaders' responses (issue 10: findings 2, 8, 11).
+"""Attacks on consent scope, audiences and leaders' responses (issue 10: findings 2, 8, 11),
+and on withdrawn words kept in what the research team wrote (second audit: finding 2, and the
+low finding on caching public pages).
 
 Each test plays the attacker through HTTP: the anonymous reader with a public link, a writer
-given a leaders-only link, a writer who narrows consent by changing the shared version.
+given a leaders-only link, a writer who narrows consent by changing the shared version, a
+reader who keeps a page that quoted words since withdrawn.
 """
 
+import re
+
 import pytest
+from sqlalchemy import String, select
 
 from journal.extensions import db
 from journal.models import Audience, CollectionItem, Scope, Share
@@ -226,3 +232,166 @@ def test_responses_are_read_only_by_the_research_team_and_the_writers_whose_word
     for reader, user in ((app.test_client(), writer), (app.test_client(), researcher)):
         login(reader, user)
         assert RESPONSE in _page(reader, f"/collections/{collection.id}")
+
+
+# --- second audit, finding 2: withdrawn words left in what the research team wrote ------------
+
+QUOTED = "stayed late to show me the pumps"  # seven words of MINE
+# The research team's copy differs in case, punctuation and spacing: still the writer's words.
+ECHO = 'One midwife told us: "Sister Lane STAYED late \u2014  to show me the pumps!"'
+MARKER = "[words withdrawn by their author]"
+
+
+def _plain(text: str) -> str:
+    """Words only, lower case: what "the same words" means, whatever the punctuation."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _quotes_mine(text: str) -> bool:
+    return _plain(QUOTED) in _plain(text)
+
+
+def _cells_quoting_mine(skip: set[tuple[str, str]] = frozenset()) -> list[tuple[str, str]]:
+    """Every string column of every table that still holds the quoted run."""
+    found = []
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, String)
+                   and (table.name, c.name) not in skip]
+        for row in db.session.execute(select(*columns)) if columns else ():
+            found += [(table.name, c.name) for c, value in zip(columns, row, strict=True)
+                      if value is not None and _quotes_mine(str(value))]
+    return found
+
+
+@pytest.fixture
+def quoted(app, client, researcher, leader, other_writer, public_share):
+    """The research team quotes the writer's words everywhere they write, through the app."""
+    theirs = factories.make_share(other_writer, factories.make_entry(other_writer, body=THEIRS),
+                                  scope=Scope.PUBLIC, accepted=True)
+    returned = factories.make_share(other_writer, factories.make_entry(other_writer),
+                                    scope=Scope.PUBLIC)
+    theme = factories.make_theme("Being taught")
+    factories.make_tag(researcher, theirs, theme)
+    public = factories.make_collection("Open letter", [public_share, theirs],
+                                       audience=Audience.PUBLIC, publish=True)
+    leaders = factories.make_collection("For the board", [theirs], publish=True)
+    login(client, researcher)
+    client.post(f"/research/themes/{theme.id}/edit", data={
+        "name": "Stayed late to show me the pumps", "description": ECHO, "parent_id": ""})
+    client.post(f"/research/themes/{theme.id}/memos", data={"text": ECHO})
+    client.post(f"/research/shares/{theirs.id}/memos", data={"text": ECHO})
+    client.post(f"/research/shares/{returned.id}/return", data={"reason": ECHO})
+    for collection, audience in ((public, "public"), (leaders, "leaders")):
+        client.post(f"/research/collections/{collection.id}/edit", data={
+            "title": f"{collection.title}: stayed late to show me the pumps",
+            "summary": ECHO, "audience": audience, "theme_id": ""})
+        for item in collection.items:
+            client.post(f"/research/collections/{collection.id}/items/{item.id}/commentary",
+                        data={"commentary": ECHO})
+    reader = app.test_client()
+    login(reader, leader)
+    reader.post(f"/collections/{public.id}", data={"text": ECHO})
+    assert len(_cells_quoting_mine()) == 15  # the attack is set: the words are everywhere
+    return {"public": public, "leaders": leaders, "theirs": theirs, "theme": theme}
+
+
+def test_withdrawal_takes_quoted_words_out_of_everything_the_research_team_wrote(
+        app, client, writer, other_writer, researcher, leader, public_share, quoted):
+    public, leaders = quoted["public"], quoted["leaders"]
+    login(client, writer)
+    client.post(f"/journal/{_entry_of(writer, public_share).id}/share/withdraw")
+    anonymous = _page(app.test_client(), f"/collections/{public.id}")
+    assert not _quotes_mine(anonymous) and MARKER in anonymous
+    assert "One midwife told us" in anonymous and THEIRS in anonymous  # the rest is kept
+    pages = [anonymous]
+    for user, urls in (
+            (leader, ["/collections/", f"/collections/{public.id}",
+                      f"/collections/{leaders.id}"]),
+            (researcher, ["/research/collections/", f"/research/collections/{public.id}",
+                          f"/research/collections/{public.id}/preview",
+                          f"/research/collections/{leaders.id}", "/research/themes/",
+                          f"/research/themes/{quoted['theme'].id}",
+                          f"/research/shares/{quoted['theirs'].id}", "/research/shares",
+                          "/research/search?q=pumps", "/research/export/shares.csv",
+                          "/research/export/excerpts.csv"]),
+            (other_writer, ["/journal/shared", f"/collections/{public.id}"])):
+        reader = app.test_client()
+        login(reader, user)
+        for url in urls:
+            response = reader.get(url)
+            assert response.status_code == 200, url
+            pages.append(response.get_data(as_text=True))
+            assert not _quotes_mine(pages[-1]), url
+    assert MARKER in pages[-2]  # the returned share's reason, as its writer reads it
+    # The writer's own private entry keeps their words: it is theirs alone.
+    assert _cells_quoting_mine() == [("entries", "body")]
+
+
+def test_deleting_a_shared_entry_leaves_no_quoted_run_in_any_table(
+        client, writer, public_share, quoted):
+    share_id, entry = public_share.id, _entry_of(writer, public_share)
+    login(client, writer)
+    client.post(f"/journal/{entry.id}/delete", data={"confirm": "1"})
+    assert db.session.get(Share, share_id) is None
+    assert _cells_quoting_mine() == []
+
+
+def test_narrowing_consent_takes_quoted_words_out_of_collections_for_a_wider_audience(
+        app, client, writer, researcher, leader, public_share, quoted):
+    public, leaders = quoted["public"], quoted["leaders"]
+    login(client, writer)
+    client.post(f"/journal/{_entry_of(writer, public_share).id}/share/scope",
+                data={"scope": "leaders"})
+    anonymous = _page(app.test_client(), f"/collections/{public.id}")
+    assert not _quotes_mine(anonymous) and MARKER in anonymous
+    # Leaders may still read the words, and the research team keeps its notes on them.
+    reader = app.test_client()
+    login(reader, leader)
+    assert _quotes_mine(_page(reader, f"/collections/{leaders.id}"))
+    login(reader, researcher)
+    assert _quotes_mine(_page(reader, f"/research/shares/{quoted['theirs'].id}"))
+    assert _quotes_mine(_page(reader, f"/research/themes/{quoted['theme'].id}"))
+
+
+def test_changing_the_shared_version_takes_dropped_words_out_of_research_notes(
+        app, client, writer, researcher, public_share, quoted):
+    login(client, writer)
+    kept = "Sister Lane was kind to me on my first night."
+    _reshare(client, _entry_of(writer, public_share), public_share, kept, Scope.PUBLIC)
+    reader = app.test_client()
+    login(reader, researcher)
+    page = _page(reader, f"/research/shares/{quoted['theirs'].id}")
+    assert not _quotes_mine(page) and MARKER in page
+    assert _cells_quoting_mine(skip={("entries", "body")}) == []
+
+
+@pytest.mark.parametrize("change", ["withdraw", "narrow", "hold", "return", "reshare"])
+def test_commentary_on_an_item_is_not_shown_once_its_item_is_not(
+        app, client, writer, researcher, public_share, change):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    # Commentary in the researchers' own words (no quote to find): it still goes with the item.
+    collections.set_commentary(collection, collection.items[0].id, "A night nurse, on mentors.")
+    entry = _entry_of(writer, public_share)
+    login(client, researcher if change in ("hold", "return") else writer)
+    if change == "withdraw":
+        client.post(f"/journal/{entry.id}/share/withdraw")
+    elif change == "narrow":
+        client.post(f"/journal/{entry.id}/share/scope", data={"scope": "leaders"})
+    elif change == "hold":
+        client.post(f"/research/shares/{public_share.id}/safeguarding",
+                    data={"needs_review": "1"})
+    elif change == "return":
+        client.post(f"/research/shares/{public_share.id}/return", data={"reason": "A name."})
+    else:
+        _reshare(client, entry, public_share, MINE, Scope.PUBLIC)  # back in review
+    page = _page(app.test_client(), f"/collections/{collection.id}")
+    assert MINE not in page and "A night nurse, on mentors." not in page
+
+
+def test_public_collection_pages_cannot_be_kept_by_a_cache(app, public_share):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    response = app.test_client().get(f"/collections/{collection.id}")
+    assert response.status_code == 200 and MINE in response.get_data(as_text=True)
+    assert "no-store" in response.headers.get("Cache-Control", "")

@@ -28,6 +28,7 @@ from journal.models import (
 )
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
+from journal.services import withdrawn
 from journal.services.errors import DomainError
 
 
@@ -135,6 +136,7 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
         db.session.add(share)
     elif share.text != wording:
         _drop_stale_excerpts(share, wording)
+        withdrawn.remove_everywhere(share.text, keep=wording)  # the words dropped are withdrawn
     share.text, share.scope = wording, scope
     share.set_context(context)
     share.month = utcnow().strftime("%Y-%m")
@@ -168,12 +170,14 @@ def withdraw(author: User, entry: Entry) -> bool:
 
 
 def withdraw_share(author: User, share: Share) -> None:
-    """Delete ``share`` (its tags and memos go with it) within the caller's transaction.
+    """Delete ``share`` (its tags and memos go with it), and every quote of its words in what
+    the research team and leaders wrote, within the caller's transaction.
 
     The index is told to drop it and merge its segments so the words leave the index files;
     the caller applies that after committing.
     """
     search.enqueue({share.id}, purge=True)
+    withdrawn.remove_everywhere(share.text)
     db.session.delete(share)
     db.session.flush()
     _refresh_tally(author)
@@ -194,8 +198,10 @@ def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
 
 
 def _release_items_beyond_scope(share: Share) -> None:
-    """Collections whose audience the share's scope no longer covers lose the item, as on
-    withdrawal: every path that changes a scope (narrow, change the shared version) calls this."""
+    """Collections whose audience the share's scope no longer covers lose the item, and any
+    quote of it, as on withdrawal: every path that changes a scope (narrow, change the shared
+    version) calls this."""
+    withdrawn.remove_beyond(share.text, share.scope)
     for item in db.session.scalars(select(CollectionItem).where(
             CollectionItem.share_id == share.id)):
         if not item.collection.audience.allows(share.scope):

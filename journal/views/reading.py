@@ -22,6 +22,13 @@ def _readable_or_404(collection_id: str) -> Collection:
     return collection
 
 
+@bp.after_request
+def _not_kept(response):
+    """No cache (a browser's, a proxy's) may keep a page whose words can be withdrawn."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/")
 def index():
     """Published collections this reader may open, newest first."""
