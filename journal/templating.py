@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from journal.context import label as context_label
 from journal.models import Role
+from journal.privacy import quotes
 from journal.prompts import prompt_text
 from journal.services import drafts
 from journal.text import plain_excerpt, render_markdown, shared_text
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["shared_text"] = shared_text
     app.jinja_env.filters["month"] = month_name
     app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["withhold"] = quotes.withhold
     app.context_processor(_globals)
 
 

@@ -395,3 +395,31 @@ def test_public_collection_pages_cannot_be_kept_by_a_cache(app, public_share):
     response = app.test_client().get(f"/collections/{collection.id}")
     assert response.status_code == 200 and MINE in response.get_data(as_text=True)
     assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("change", ["hold", "return"])
+def test_quotes_of_words_not_shown_now_are_not_shown_elsewhere_in_the_collection(
+        app, client, researcher, leader, other_writer, public_share, change):
+    theirs = factories.make_share(other_writer, factories.make_entry(other_writer, body=THEIRS),
+                                  scope=Scope.PUBLIC, accepted=True)
+    collection = factories.make_collection("Open letter", [public_share, theirs],
+                                           audience=Audience.PUBLIC, publish=True)
+    collection.title, collection.summary = "Open letter: stayed late to show me the pumps", ECHO
+    collections.set_commentary(collection, collection.items[1].id, ECHO)
+    collections.respond(leader, collection, ECHO)
+    login(client, researcher)
+    if change == "hold":
+        client.post(f"/research/shares/{public_share.id}/safeguarding", data={"needs_review": "1"})
+    else:
+        client.post(f"/research/shares/{public_share.id}/return", data={"reason": "A name."})
+    reader = app.test_client()
+    login(reader, factories.make_user("leader", username="otherleader"))
+    for page in (_page(app.test_client(), f"/collections/{collection.id}"),
+                 _page(reader, "/collections/"), _page(reader, f"/collections/{collection.id}"),
+                 _page(client, f"/collections/{collection.id}"),
+                 _page(client, f"/research/collections/{collection.id}/preview")):
+        assert not _quotes_mine(page) and "One midwife told us" in page
+    assert "[words not shown for now]" in page
+    if change == "hold":  # held, not withdrawn: the words come back when the hold is cleared
+        client.post(f"/research/shares/{public_share.id}/safeguarding", data={"needs_review": "0"})
+        assert _quotes_mine(_page(app.test_client(), f"/collections/{collection.id}"))

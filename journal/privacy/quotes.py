@@ -9,6 +9,8 @@ import re
 
 RUN = 6
 MARKER = "[words withdrawn by their author]"
+#: Shown instead of quotes of words readers may not see for now (held, or back in review).
+NOT_SHOWN = "[words not shown for now]"
 
 # A word, with any apostrophes inside it ("didn't", "Mary’s"), which are then dropped.
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -30,8 +32,8 @@ def runs(text: str) -> Runs:
     return frozenset(tuple(words[i:i + RUN]) for i in range(len(words) - RUN + 1))
 
 
-def redact(text: str, quoted: Runs) -> str:
-    """``text`` with every stretch made of runs in ``quoted`` replaced by ``MARKER``."""
+def redact(text: str, quoted: Runs, marker: str = MARKER) -> str:
+    """``text`` with every stretch made of runs in ``quoted`` replaced by ``marker``."""
     if not text or not quoted:
         return text
     words = _words(text)
@@ -45,6 +47,11 @@ def redact(text: str, quoted: Runs) -> str:
         if covered[i] and (i == 0 or not covered[i - 1]):
             pieces.append(text[end:match.start()])
         if covered[i] and (i + 1 == len(words) or not covered[i + 1]):
-            pieces.append(MARKER)
+            pieces.append(marker)
             end = match.end()
     return "".join(pieces) + text[end:]
+
+
+def withhold(text: str, quoted: Runs) -> str:
+    """For display: ``text`` with quotes of words not shown for now replaced by ``NOT_SHOWN``."""
+    return redact(text, quoted, NOT_SHOWN)

@@ -21,6 +21,7 @@ from journal.models import (
     User,
 )
 from journal.models.types import utcnow
+from journal.privacy import quotes
 from journal.services import sharing
 from journal.services.errors import DomainError
 
@@ -162,6 +163,14 @@ def unpublish(collection: Collection) -> None:
 def live_items(collection: Collection) -> list[CollectionItem]:
     """Items whose words readers may see now (see ``CollectionItem.hidden_because``)."""
     return [i for i in collection.items if i.is_live]
+
+
+def withheld(collection: Collection) -> quotes.Runs:
+    """The words of shares in it that readers may not see now (held, in review, returned):
+    quotes of them in its title, summary, commentary and responses are not shown either."""
+    live = {item.share_id for item in live_items(collection)}
+    hidden = {item.share for item in collection.items if item.share and item.share_id not in live}
+    return frozenset().union(*(quotes.runs(share.text) for share in hidden))
 
 
 def open_counts() -> dict[str, int]:

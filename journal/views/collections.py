@@ -185,4 +185,5 @@ def preview(collection_id: str):
     return render_template("reading/read.html", collection=collection, preview=True,
                            words=True, items=collection.items, live=set(i.id for i in items),
                            contexts=sharing.shown_contexts([i.share for i in items]),
-                           responses=None, response=None, form=None)
+                           responses=None, response=None, form=None,
+                           withheld=collections.withheld(collection))

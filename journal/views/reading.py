@@ -35,7 +35,8 @@ def index():
     user = current_user if current_user.is_authenticated else None
     shown = collections.published_for(user)
     return render_template("reading/index.html", collections=shown,
-                           readable={c.id for c in shown if collections.can_read_words(user, c)})
+                           readable={c.id for c in shown if collections.can_read_words(user, c)},
+                           withheld={c.id: collections.withheld(c) for c in shown})
 
 
 @bp.route("/<collection_id>", methods=["GET", "POST"])
@@ -73,5 +74,5 @@ def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
         "reading/read.html", collection=collection, preview=False, words=words,
         items=collection.items if words else [], live={i.id for i in items},
         contexts=sharing.shown_contexts([i.share for i in items]), responses=responses,
-        response=mine, form=form,
+        response=mine, form=form, withheld=collections.withheld(collection),
     ), 422 if form is not None and has_errors(form) else 200
