@@ -423,3 +423,18 @@ def test_quotes_of_words_not_shown_now_are_not_shown_elsewhere_in_the_collection
     if change == "hold":  # held, not withdrawn: the words come back when the hold is cleared
         client.post(f"/research/shares/{public_share.id}/safeguarding", data={"needs_review": "0"})
         assert _quotes_mine(_page(app.test_client(), f"/collections/{collection.id}"))
+
+
+def test_a_new_share_cannot_blank_out_collection_text_it_copies(
+        app, client, other_writer, public_share):
+    collection = factories.make_collection("Open letter", [public_share],
+                                           audience=Audience.PUBLIC, publish=True)
+    summary = "Mentors who stay late teach more than any study day ever could."
+    collections.save(collection, collection.title, summary, Audience.PUBLIC)
+    login(client, other_writer)
+    entry = factories.make_entry(other_writer, body=summary)
+    client.post(f"/journal/{entry.id}/share", data={
+        "wording": summary, "scope": "research", "replaces": "", "previewed": "live",
+        "confirm": "1"})
+    assert sharing.share_of(other_writer, entry) is not None
+    assert summary in _page(app.test_client(), f"/collections/{collection.id}")

@@ -137,12 +137,13 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     elif share.text != wording:
         _drop_stale_excerpts(share, wording)
         withdrawn.remove_everywhere(share.text, keep=wording)  # the words dropped are withdrawn
+    was = share.scope
     share.text, share.scope = wording, scope
     share.set_context(context)
     share.month = utcnow().strftime("%Y-%m")
     share.status, share.return_reason = ShareStatus.PENDING, None
     db.session.flush()
-    _release_items_beyond_scope(share)
+    _release_items_beyond_scope(share, was)
     _refresh_tally(author)
     search.enqueue({share.id})  # back in review: out of search until accepted again
     db.session.commit()
@@ -191,17 +192,20 @@ def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
     if scope.rank >= share.scope.rank:
         raise SharingError("You can only narrow who may see a share. To widen it, withdraw it "
                            "and share it again.", "scope")
-    share.scope = scope
-    _release_items_beyond_scope(share)
+    was, share.scope = share.scope, scope
+    _release_items_beyond_scope(share, was)
     db.session.commit()
     return share
 
 
-def _release_items_beyond_scope(share: Share) -> None:
+def _release_items_beyond_scope(share: Share, was: Scope | None) -> None:
     """Collections whose audience the share's scope no longer covers lose the item, and any
     quote of it, as on withdrawal: every path that changes a scope (narrow, change the shared
-    version) calls this."""
-    withdrawn.remove_beyond(share.text, share.scope)
+    version) calls this. ``was`` is the scope before (None for a new share)."""
+    if was is not None and share.scope.rank < was.rank:
+        # Only words that could have reached those collections: a new share cannot be used
+        # to blank out collection text it merely copies.
+        withdrawn.remove_beyond(share.text, share.scope)
     for item in db.session.scalars(select(CollectionItem).where(
             CollectionItem.share_id == share.id)):
         if not item.collection.audience.allows(share.scope):
