@@ -4,12 +4,12 @@
 contact details, NHS numbers and birthday-like dates; see ``journal.privacy.identifiers``.
 """
 
+from journal.privacy.hiding import hide_terms
 from journal.privacy.identifiers import (
     KINDS,
     MARKERS,
     Identifier,
     find_identifiers,
-    hide_terms,
     is_valid_nhs_number,
     replace_identifiers,
 )

@@ -57,9 +57,11 @@ def _seen_as_submitted(form: ShareForm, entry) -> bool:
     changed after that, the writer is shown the new preview first. With JavaScript the page
     redraws it as they type, and says so ("live").
     """
-    if form.previewed.data == "live":
-        return True
     draft = sharing.draft(current_user, entry, form.wording.data)
+    if form.previewed.data == "live":
+        # The live preview cannot know the writer's "always hide" terms: if any had to be
+        # hidden, what they saw is not what would be shared.
+        return draft.hidden_terms == 0
     return form.previewed.data == sharing.preview_digest(draft.wording, form.context_value(),
                                                          form.scope.data or "")
 

@@ -1,0 +1,152 @@
+"""Attacks from the outside audit on privacy: hidden terms, cross-site resubmission, instance files.
+
+Each test plays the attack through HTTP (or, for the instance files, by starting the app as the
+service does) and checks what reached the database, the researcher's page or the disk.
+"""
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journal.extensions import db
+from journal.models import Share
+from journal.privacy import MARKERS
+from tests import factories
+from tests.conftest import login
+
+# --- finding 3: "always hide" terms never reach what is shared -----------------------------------
+
+TERMS = "Jenkins\nSt Mary's\nRowan"
+
+
+def set_terms(client, terms: str) -> None:
+    response = client.post("/journal/sharing-settings", data={"hide_terms": terms})
+    assert response.status_code == 302
+
+
+def share_by_hand(client, entry, wording: str):
+    """Post the share form as a hand-made request: no preview drawn, "live" claimed."""
+    return client.post(f"/journal/{entry.id}/share", data={
+        "wording": wording, "scope": "research", "replaces": "", "previewed": "live",
+        "confirm": "1"})
+
+
+def share_as_shown(client, entry, wording: str) -> None:
+    """Share the way a writer without JavaScript does: check, then share exactly what was shown."""
+    shown = client.post(f"/journal/{entry.id}/share", data={
+        "wording": wording, "scope": "research", "replaces": "", "check": "1"})
+    page = shown.get_data(as_text=True)
+    previewed = re.search(r'name="previewed"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post(f"/journal/{entry.id}/share", data={
+        "wording": textarea(page), "scope": "research", "replaces": "", "previewed": previewed,
+        "confirm": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def textarea(page: str) -> str:
+    import html
+    return html.unescape(re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1))
+
+
+def outside_markers(text: str) -> str:
+    for marker in MARKERS.values():
+        text = text.replace(marker, " ")
+    return text.lower()
+
+
+def assert_no_term(text: str, terms: str) -> None:
+    for term in terms.split("\n"):
+        assert term.lower() not in outside_markers(text), (term, text)
+
+
+def researcher_page(client, researcher, share: Share) -> str:
+    share_id = share.id
+    login(client, researcher)
+    assert client.post(f"/research/shares/{share_id}/accept").status_code == 302
+    return client.get(f"/research/shares/{share_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("wording", [
+    "Sister Mary Jenkins stayed late with me.",
+    "I trained at St Mary's Hospital in Leeds.",
+    "Write to mary.jenkins@nhs.net or mjenkins@example.org about it.",
+    "Her page is https://example.org/staff/jenkins and www.rowanward.example.",
+    "It was Jenkins's idea, and JENKINS agreed; jenkins-smith too.",
+    "Mrs Jenkinson on Rowan Ward, near St Mary's.",
+    "We met at St Mary's Jenkins Unit.",
+])
+def test_always_hide_terms_never_reach_the_stored_share_or_the_researcher(
+        client, writer, researcher, wording):
+    login(client, writer)
+    set_terms(client, TERMS)
+    entry = factories.make_entry(writer, title="A shift", body=wording)
+    preview = client.get(f"/journal/{entry.id}/share").get_data(as_text=True)
+    assert_no_term(preview.split("</h1>", 1)[1], TERMS)
+    share_as_shown(client, entry, wording)
+    share = db.session.scalars(db.select(Share)).one()
+    assert_no_term(share.text, TERMS)
+    assert_no_term(researcher_page(client, researcher, share), TERMS)
+
+
+def test_a_hand_made_share_form_cannot_put_a_hidden_term_back(client, writer, researcher):
+    login(client, writer)
+    set_terms(client, TERMS)
+    entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
+    response = share_by_hand(client, entry, "Sister Mary Jenkins at St Mary's Hospital.")
+    page = response.get_data(as_text=True)
+    # What the writer saw ("live") is not what would be shared: show the new preview first.
+    assert response.status_code == 200 and db.session.scalars(db.select(Share)).all() == []
+    assert "You changed something" in page
+    assert_no_term(page.split("</h1>", 1)[1], TERMS)
+    share_as_shown(client, entry, textarea(page))
+    share = db.session.scalars(db.select(Share)).one()
+    assert_no_term(share.text, TERMS)
+
+
+def test_one_tap_replacements_cannot_bring_a_hidden_term_back(client, writer):
+    login(client, writer)
+    set_terms(client, "Jenkins")
+    entry = factories.make_entry(writer, title="A shift", body="Sister Mary Jenkins helped.")
+    for extra in ({"replace_all": "1"}, {"replace": "0:19:name"}, {"replace": "7:11:name"}):
+        response = client.post(f"/journal/{entry.id}/share", data={
+            "wording": "Sister Mary Jenkins helped.", "scope": "research", "replaces": "",
+            **extra})
+        assert_no_term(response.get_data(as_text=True).split("</h1>", 1)[1], "Jenkins")
+
+
+def test_a_hide_term_with_no_letters_is_refused_and_the_list_shown_again(client, writer):
+    login(client, writer)
+    response = client.post("/journal/sharing-settings", data={"hide_terms": "Jenkins\n..."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "has no letters or numbers" in page
+    assert "Jenkins\n..." in page
+
+
+_WORDS = st.text(alphabet="abcdeJKLMnsy'", min_size=2, max_size=8).filter(
+    lambda word: any(ch.isalpha() for ch in word))
+_FILLER = st.sampled_from([" ", ". ", "'s ", "@", ".", "-", "/", " St ", " Hospital ",
+                           " Sister ", "x", "@nhs.net ", "https://a.example/"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(terms=st.lists(_WORDS, min_size=1, max_size=3),
+       pieces=st.lists(st.one_of(_WORDS, _FILLER), min_size=1, max_size=12),
+       upper=st.booleans())
+def test_no_hidden_term_survives_sharing_whatever_surrounds_it(client, writer, terms, pieces,
+                                                                upper):
+    login(client, writer)
+    before = set(db.session.scalars(db.select(Share.id)))
+    set_terms(client, "\n".join(terms))
+    wording = " ".join(pieces + terms)
+    wording = wording.upper() if upper else wording
+    entry = factories.make_entry(writer, title="Shift", body="A quiet night.")
+    response = share_by_hand(client, entry, wording)
+    if response.status_code == 200:  # shown again with the terms hidden: share what was shown
+        page = response.get_data(as_text=True)
+        assert_no_term(textarea(page), "\n".join(terms))
+        share_by_hand(client, entry, textarea(page))
+    for share in db.session.scalars(db.select(Share).where(Share.id.not_in(before))):
+        assert_no_term(share.text, "\n".join(terms))
