@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journal.extensions import db
-from journal.models import Share
+from journal.models import Entry, Share, User
 from journal.privacy import MARKERS
 from tests import factories
 from tests.conftest import login
@@ -150,3 +150,84 @@ def test_no_hidden_term_survives_sharing_whatever_surrounds_it(client, writer, t
         share_by_hand(client, entry, textarea(page))
     for share in db.session.scalars(db.select(Share).where(Share.id.not_in(before))):
         assert_no_term(share.text, "\n".join(terms))
+
+
+# --- finding 5: the "form expired" page is no one-click forgery ----------------------------------
+
+CROSS_SITE = [
+    pytest.param({"Origin": "https://evil.example"}, id="origin-of-another-site"),
+    pytest.param({"Origin": "null"}, id="opaque-origin"),
+    pytest.param({"Sec-Fetch-Site": "cross-site"}, id="sec-fetch-cross-site"),
+    pytest.param({"Sec-Fetch-Site": "same-site", "Origin": "http://evil.localhost"},
+                 id="sibling-site"),
+    pytest.param({"Referer": "https://evil.example/page"}, id="referer-of-another-site"),
+    pytest.param({}, id="no-origin-headers-at-all"),
+]
+SAME_ORIGIN = [
+    pytest.param({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
+                 id="browser-headers"),
+    pytest.param({"Origin": "http://localhost"}, id="origin-only"),
+    pytest.param({"Referer": "http://localhost/journal/sharing-settings"}, id="referer-only"),
+]
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def signin(client, user) -> None:
+    response = client.post("/login", data={"username": user.username,
+                                           "password": factories.PASSWORD,
+                                           "csrf_token": csrf_token(client, "/login")})
+    assert response.status_code == 302
+
+
+def assert_plain_refusal(response) -> None:
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Send it again" not in page and "kept-text" not in page
+    forms = re.findall(r"<form[^>]*>.*?</form>", page, flags=re.S)
+    assert all("data-sign-out" in form for form in forms), forms  # only the header's sign-out
+    assert "This request was refused" in page
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_a_cross_site_post_gets_a_plain_refusal_with_nothing_to_resubmit(
+        client, writer, admin, headers):
+    signin(client, writer)
+    entry = factories.make_entry(writer, body="Keep me")
+    client.post("/journal/sharing-settings", data={
+        "hide_terms": "Jenkins", "csrf_token": csrf_token(client, "/journal/sharing-settings")})
+    for path, data in (("/journal/sharing-settings", {"hide_terms": ""}),
+                       (f"/journal/{entry.id}/delete", {}),
+                       ("/logout", {})):
+        assert_plain_refusal(client.post(path, data=data, headers=headers))
+    assert db.session.get(Entry, entry.id) is not None
+    assert client.get("/journal/").status_code == 200  # still signed in
+    target = factories.make_user("writer", username="victim")
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/journal/")})
+    signin(client, admin)
+    path = f"/admin/users/{target.id}/deactivate"
+    assert_plain_refusal(client.post(path, headers=headers))
+    assert db.session.get(User, target.id).active
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+@pytest.mark.parametrize("headers", SAME_ORIGIN)
+def test_an_expired_form_from_our_own_page_is_shown_again_with_what_was_typed(
+        client, writer, headers):
+    signin(client, writer)
+    response = client.post("/journal/sharing-settings", headers=headers,
+                           data={"hide_terms": "Jenkins\nRowan", "csrf_token": "stale"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Send it again" in page
+    assert 'action="/journal/sharing-settings"' in page and "Rowan" in page
+    fresh = re.search(r'<form method="post" action="/journal/sharing-settings".*?'
+                      r'name="csrf_token" value="([^"]+)"', page, re.S).group(1)
+    again = client.post("/journal/sharing-settings", headers=headers,
+                        data={"hide_terms": "Jenkins\nRowan", "csrf_token": fresh})
+    assert again.status_code == 302
+    settings_page = client.get("/journal/sharing-settings").get_data(as_text=True)
+    assert "Jenkins\nRowan" in settings_page
