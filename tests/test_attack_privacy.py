@@ -4,17 +4,21 @@ Each test plays the attack through HTTP (or, for the instance files, by starting
 service does) and checks what reached the database, the researcher's page or the disk.
 """
 
+import multiprocessing
+import os
 import re
+import stat
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from journal import create_app
 from journal.extensions import db
 from journal.models import Entry, Share, User
 from journal.privacy import MARKERS
 from tests import factories
-from tests.conftest import login
+from tests.conftest import RequestIsolatingClient, login
 
 # --- finding 3: "always hide" terms never reach what is shared -----------------------------------
 
@@ -231,3 +235,58 @@ def test_an_expired_form_from_our_own_page_is_shown_again_with_what_was_typed(
     assert again.status_code == 302
     settings_page = client.get("/journal/sharing-settings").get_data(as_text=True)
     assert "Jenkins\nRowan" in settings_page
+
+
+# --- finding 11: the instance folder is private; keys are created whole --------------------------
+
+def _private(mode: int) -> bool:
+    return stat.S_IMODE(mode) & 0o077 == 0
+
+
+def test_the_instance_folder_and_everything_the_app_writes_there_are_private(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    os.chmod(instance, 0o755)
+    (instance / "old.log").write_text("from before")
+    os.chmod(instance / "old.log", 0o644)
+    previous = os.umask(0o022)  # a typical service umask
+    try:
+        app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance), "DATABASE_URL": "",
+                          "INDEX_DIR": "", "WTF_CSRF_ENABLED": False})
+        app.test_client_class = RequestIsolatingClient
+        with app.app_context():
+            db.create_all()
+            author = factories.make_user("writer", username="instancewriter")
+            reader = factories.make_user("researcher", username="instancereader")
+            entry = factories.make_entry(author, body="A night on the ward.")
+            client = app.test_client()
+            login(client, author)
+            share_as_shown(client, entry, "A night on the ward.")
+            researcher_page(client, reader, db.session.scalars(db.select(Share)).one())
+            db.engine.dispose()
+    finally:
+        os.umask(previous)
+    made = [path for path in instance.rglob("*")]
+    names = {path.name for path in made}
+    assert {"journal.sqlite", "secret_key", "share_key", "index", "index.lock"} <= names
+    assert _private(instance.stat().st_mode)
+    assert [str(p) for p in made if not _private(p.stat().st_mode)] == []
+
+
+def _start_app(instance: str, barrier) -> str:
+    barrier.wait()
+    app = create_app({"TESTING": True, "INSTANCE_PATH": instance, "DATABASE_URL": "sqlite://"})
+    return app.config["SECRET_KEY"] + ":" + app.config["SHARE_KEY"]
+
+
+def test_processes_starting_at_once_all_read_the_same_whole_keys(tmp_path):
+    spawn = multiprocessing.get_context("spawn")
+    processes, rounds = 4, 12
+    with spawn.Manager() as manager, spawn.Pool(processes) as pool:
+        for attempt in range(rounds):
+            barrier = manager.Barrier(processes, timeout=120)
+            instance = str(tmp_path / f"instance{attempt}")
+            keys = pool.starmap(_start_app, [(instance, barrier)] * processes)
+            secret, share = keys[0].split(":")
+            assert len(secret) == 64 and len(share) == 64, keys
+            assert set(keys) == {keys[0]}, keys
