@@ -41,19 +41,17 @@ def _csrf_error(error: CSRFError):
 def _from_our_own_page() -> bool:
     """Whether the browser says this request came from a page of this site (same origin).
 
-    Every signal it sent must agree: ``Sec-Fetch-Site``, then ``Origin``, or the ``Referer``
-    where there is no ``Origin``. A request with none of them is not trusted.
+    ``Sec-Fetch-Site`` decides where the browser sends it: no page can set it, and it does not
+    depend on how a proxy rewrote the address. Older browsers are judged by ``Origin``, or the
+    ``Referer`` where there is no ``Origin``. A request with none of them is not trusted.
     """
-    ours = f"{request.scheme}://{request.host}".lower()
-    signals = []
     if (fetch_site := request.headers.get("Sec-Fetch-Site")) is not None:
-        signals.append(fetch_site == "same-origin")
-    if (origin := request.headers.get("Origin")) is not None:
-        signals.append(origin.lower() == ours)
-    elif request.referrer:
-        parts = urlsplit(request.referrer)
-        signals.append(f"{parts.scheme}://{parts.netloc}".lower() == ours)
-    return bool(signals) and all(signals)
+        return fetch_site == "same-origin"
+    source = request.headers.get("Origin") or request.referrer
+    if not source:
+        return False
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}".lower() == f"{request.scheme}://{request.host}".lower()
 
 
 def _http_error(error: HTTPException):

@@ -4,6 +4,7 @@ Each test plays the attack through HTTP (or, for the instance files, by starting
 service does) and checks what reached the database, the researcher's page or the disk.
 """
 
+import html
 import multiprocessing
 import os
 import re
@@ -50,7 +51,6 @@ def share_as_shown(client, entry, wording: str) -> None:
 
 
 def textarea(page: str) -> str:
-    import html
     return html.unescape(re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1))
 
 
@@ -170,6 +170,7 @@ CROSS_SITE = [
 SAME_ORIGIN = [
     pytest.param({"Sec-Fetch-Site": "same-origin", "Origin": "http://localhost"},
                  id="browser-headers"),
+    pytest.param({"Sec-Fetch-Site": "same-origin"}, id="sec-fetch-only"),
     pytest.param({"Origin": "http://localhost"}, id="origin-only"),
     pytest.param({"Referer": "http://localhost/journal/sharing-settings"}, id="referer-only"),
 ]
