@@ -94,7 +94,7 @@ def test_always_hide_terms_never_reach_the_stored_share_or_the_researcher(
     assert_no_term(researcher_page(client, researcher, share), TERMS)
 
 
-def test_a_hand_made_share_form_cannot_put_a_hidden_term_back(client, writer, researcher):
+def test_a_hand_made_share_form_cannot_put_a_hidden_term_back(client, writer):
     login(client, writer)
     set_terms(client, TERMS)
     entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
