@@ -38,15 +38,15 @@ def share_by_hand(client, entry, wording: str):
         "confirm": "1"})
 
 
-def share_as_shown(client, entry, wording: str) -> None:
+def share_as_shown(client, entry, wording: str, replaces: str = "") -> None:
     """Share the way a writer without JavaScript does: check, then share exactly what was shown."""
     shown = client.post(f"/journal/{entry.id}/share", data={
-        "wording": wording, "scope": "research", "replaces": "", "check": "1"})
+        "wording": wording, "scope": "research", "replaces": replaces, "check": "1"})
     page = shown.get_data(as_text=True)
     previewed = re.search(r'name="previewed"[^>]*value="([^"]+)"', page).group(1)
     response = client.post(f"/journal/{entry.id}/share", data={
-        "wording": textarea(page), "scope": "research", "replaces": "", "previewed": previewed,
-        "confirm": "1"})
+        "wording": textarea(page), "scope": "research", "replaces": replaces,
+        "previewed": previewed, "confirm": "1"})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
@@ -154,6 +154,118 @@ def test_no_hidden_term_survives_sharing_whatever_surrounds_it(client, writer, t
         share_by_hand(client, entry, textarea(page))
     for share in db.session.scalars(db.select(Share).where(Share.id.not_in(before))):
         assert_no_term(share.text, "\n".join(terms))
+
+
+# --- second audit, finding 3: ordinary variations of a term, and terms added after sharing -----
+
+AUDIT_TERMS = "St Mary's\nJenkins\nOkafor\nWard 7B"
+#: What may stand between the parts of a term, or for an apostrophe in it, and still be that term.
+_SEPARATORS = re.compile("[\\s'\u2019\u2018\u02bc\u02bb`\u00b4\u2032.\\-"
+                         "\u2010\u2011\u2012\u2013\u2014\u00ad\u200b\u200c\u200d\u2060]+")
+
+
+def squashed(text: str) -> str:
+    return _SEPARATORS.sub("", text).casefold()
+
+
+def assert_no_variant(text: str, terms: str) -> None:
+    """No term is left outside a marker, however its parts are spelt, spaced or joined."""
+    rest = text
+    for marker in MARKERS.values():
+        rest = rest.replace(marker, "|")  # a marker never joins the words either side of it
+    for term in terms.split("\n"):
+        assert squashed(term) not in squashed(rest), (term, text)
+
+
+@pytest.mark.parametrize(("wording", "kept", "gone"), [
+    ("We trained at St Mary\u2019s, tonight.", "tonight", []),
+    ("We trained at St\nMary's, tonight.", "tonight", []),
+    ("We trained at St\r\nMary's, tonight.", "tonight", []),
+    ("We trained at st. mary's, tonight.", "tonight", []),
+    ("We trained at St.Mary's, tonight.", "tonight", []),
+    ("We trained at ST MARYS, tonight.", "tonight", []),
+    ("We trained at St Mary\u02bcs, tonight.", "tonight", []),
+    ("We trained at St\u00a0 Mary\u2018s, tonight.", "tonight", []),
+    ("We trained at St - Mary's, tonight.", "tonight", []),
+    ("Dr Okafor-Smith was kind tonight.", "tonight", ["smith"]),
+    ("The Okafors were kind tonight.", "tonight", []),
+    ("Jenkinsy said so tonight.", "tonight", []),
+    ("It was Jenkins\u2019 idea tonight.", "tonight", []),
+    ("It was Jenkins\u2019s idea tonight.", "tonight", []),
+    ("It was Smith-Jenkins\u2019s idea tonight.", "tonight", ["smith"]),
+    ("On Ward 7-B tonight.", "tonight", []),
+    ("On ward 7b tonight.", "tonight", []),
+    ("On Ward\u00a07B tonight.", "tonight", []),
+    ("On Ward 7.B tonight.", "tonight", []),
+    ("On WARD-7B tonight.", "tonight", []),
+    ("On Ward7B tonight.", "tonight", []),
+])
+def test_always_hide_terms_are_hidden_in_their_ordinary_variations(
+        client, writer, researcher, wording, kept, gone):
+    login(client, writer)
+    set_terms(client, AUDIT_TERMS)
+    entry = factories.make_entry(writer, title="A shift", body=wording)
+    preview = client.get(f"/journal/{entry.id}/share").get_data(as_text=True)
+    assert_no_variant(textarea(preview), AUDIT_TERMS)
+    share_as_shown(client, entry, wording)
+    share = db.session.scalars(db.select(Share)).one()
+    assert_no_variant(share.text, AUDIT_TERMS)
+    assert kept in share.text  # the words around the term are still shared
+    assert not [word for word in gone if word in share.text.lower()]  # the whole word is hidden
+    page = researcher_page(client, researcher, share).split("</h1>", 1)[1]
+    assert_no_variant(page, AUDIT_TERMS)
+
+
+_TERM_PART = st.text(alphabet="abcdefgABCDEFG0123", min_size=1, max_size=5)
+#: What a phone, a keyboard or a writer's habit may put where the term has a space or apostrophe.
+_JOIN = st.sampled_from(["", " ", "  ", "\n", "\r\n", "\u00a0", "-", " - ", ".", ". ", "'",
+                         "\u2019", "\u2018", "\u02bc", "\u2010", "\u2013"])
+_APOSTROPHE = st.sampled_from(["", "'", "\u2019", "\u2018", "\u02bc", "\u02bb", "`"])
+#: Filler shares no letter with the terms, so any squashed match is a variant of a term.
+_FILLER_WORD = st.text(alphabet="uvwxyzUVWXYZ", min_size=1, max_size=6)
+_GLUE = st.sampled_from(["", "-", "'s", "s", "\u2019s", "y"])
+
+
+@st.composite
+def term_and_variant(draw) -> tuple[str, str]:
+    """A term as a writer lists it ("St Mary's"), and as it may be typed ("ST-Mary’sy")."""
+    parts = draw(st.lists(_TERM_PART, min_size=1, max_size=3))
+    cut = draw(st.integers(min_value=0, max_value=len(parts[-1])))
+    apostrophe = "'" if 0 < cut < len(parts[-1]) else ""
+    term = " ".join(parts[:-1] + [parts[-1][:cut] + apostrophe + parts[-1][cut:]])
+
+    def typed(part: str) -> str:
+        return "".join(draw(st.sampled_from([ch.lower(), ch.upper()])) for ch in part)
+
+    last = typed(parts[-1][:cut]) + (draw(_APOSTROPHE) if apostrophe else "") + typed(
+        parts[-1][cut:])
+    variant = "".join(typed(part) + draw(_JOIN) for part in parts[:-1]) + last
+    before = draw(st.sampled_from(["", draw(_FILLER_WORD), draw(_FILLER_WORD) + "-"]))
+    after = draw(_GLUE) + draw(st.sampled_from(["", draw(_FILLER_WORD)]))
+    return term, before + variant + after
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(pairs=st.lists(term_and_variant(), min_size=1, max_size=3),
+       filler=st.lists(_FILLER_WORD, min_size=0, max_size=6),
+       punctuation=st.sampled_from([", ", ",\n", " (", "; ", "! "]))
+def test_no_variant_of_a_hidden_term_survives_sharing(client, writer, pairs, filler,
+                                                      punctuation):
+    login(client, writer)
+    before = set(db.session.scalars(db.select(Share.id)))
+    terms = "\n".join(term for term, _ in pairs)
+    set_terms(client, terms)
+    wording = punctuation.join(filler + [variant for _, variant in pairs] + filler[:2]) + "."
+    entry = factories.make_entry(writer, title="Shift", body="A quiet night.")
+    response = share_by_hand(client, entry, wording)
+    assert response.status_code == 200  # shown again with the terms hidden
+    page = response.get_data(as_text=True)
+    assert_no_variant(textarea(page), terms)
+    share_by_hand(client, entry, textarea(page))
+    shares = db.session.scalars(db.select(Share).where(Share.id.not_in(before))).all()
+    assert len(shares) == 1
+    assert_no_variant(shares[0].text, terms)
 
 
 # --- finding 5: the "form expired" page is no one-click forgery ----------------------------------

@@ -1,10 +1,14 @@
 """The writer's "always hide" terms: replaced wherever they appear, whatever is around them.
 
-A term is matched case-insensitively anywhere, even inside a longer word ("Jenkinson") or an
-email address. The whole word holding it is replaced, and so is any longer finding overlapping
-it ("Sister Mary Jenkins", "St Mary's Hospital", an email address), so that neither the term
-nor what the finder ties to it is left. Text inside a marker such as ``[name]`` is never matched,
-so a term that happens to be part of a marker's own word cannot replace the marker forever.
+A term is matched however it is typed: in any case, with any apostrophe (straight, curly, a
+modifier letter) or none, with any spaces, line breaks, hyphens or dots between its parts ("St
+Mary's" is also "st. mary\u2019s" and "St\nMarys"; "Ward 7B" is also "Ward 7-B"), and anywhere,
+even inside a longer word ("Jenkinsy") or an email address. The whole word holding it is
+replaced, hyphens and apostrophes included ("Okafor-Smith"), and so is any longer finding
+overlapping it ("Sister Mary Jenkins", "St Mary's Hospital", an email address), so that neither
+the term nor what the finder ties to it is left. Text inside a marker such as ``[name]`` is never
+matched, so a term that happens to be part of a marker's own word cannot replace the marker
+forever.
 """
 
 import re
@@ -13,6 +17,22 @@ from journal.privacy.identifiers import MARKERS, Identifier, find_identifiers
 from journal.privacy.people_places import term_kind
 
 _MARKER = re.compile("|".join(re.escape(marker) for marker in MARKERS.values()))
+#: Apostrophes as phones and keyboards type them: straight, curly, modifier letters, accents.
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb`\u00b4\u2032"
+#: Characters that can sit unseen inside a word: soft hyphen, zero-width spaces and joiners.
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+#: What joins two words into one ("Okafor-Smith", "Jenkins's"): the whole of it is hidden.
+_JOINERS = frozenset(_APOSTROPHES + _INVISIBLE + _DASHES)
+#: Between the letters of a part: an apostrophe or an invisible character may be slipped in.
+_WITHIN = f"[{re.escape(_APOSTROPHES + _INVISIBLE)}]*"
+#: Between the parts of one word ("7B", "Mary's"): dots, dashes, apostrophes, or nothing.
+_INSIDE = f"[.{re.escape(_APOSTROPHES + _INVISIBLE + _DASHES)}]*"
+#: Between the words of a term: any run of spaces, line breaks, dots, dashes or apostrophes.
+_BETWEEN = rf"[\s.{re.escape(_APOSTROPHES + _INVISIBLE + _DASHES)}]*"
+#: A word's parts are its runs of letters and runs of digits ("7B" is 7 and B).
+_PARTS = re.compile(r"[^\W\d_]+|\d+")
+_WORD_BREAK = re.compile(rf"[\s.{re.escape(_DASHES)}]+")
 
 #: ``(start, end, kind)`` of a stretch of text to replace by the marker of ``kind``.
 Span = tuple[int, int, str]
@@ -40,27 +60,51 @@ def usable_terms(terms: list[str]) -> list[str]:
     A term of punctuation alone (".") would turn every sentence into markers.
     """
     kept = {term.strip().lower(): term.strip() for term in terms}
-    return [term for term in kept.values() if any(ch.isalnum() for ch in term)]
+    return [term for term in kept.values() if _PARTS.search(term)]
+
+
+def terms_in(text: str, terms: list[str]) -> list[str]:
+    """The usable ``terms`` that ``text`` still holds outside its markers."""
+    marked = _marked(text)
+    return [term for term in usable_terms(terms) if any(_matches(text, term, marked))]
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Spaces may vary only where the term has a break, so "Ward 7B" is not found in "toward 7
+    # beds"; within a word only punctuation may be added or dropped ("7-B", "Marys").
+    words = [_PARTS.findall(word) for word in _WORD_BREAK.split(term)]
+    return re.compile(_BETWEEN.join(
+        _INSIDE.join(_WITHIN.join(re.escape(ch) for ch in part) for part in parts)
+        for parts in words if parts), re.IGNORECASE)
+
+
+def _marked(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _MARKER.finditer(text)]
+
+
+def _matches(text: str, term: str, marked: list[tuple[int, int]]):
+    """``(start, end)`` of each place ``term`` appears in ``text`` outside a marker."""
+    for match in _term_pattern(term).finditer(text):
+        if not any(s <= match.start() and match.end() <= e for s, e in marked):
+            yield match.span()
 
 
 def _spans_to_hide(text: str, terms: list[str]) -> list[Span]:
-    marked = [match.span() for match in _MARKER.finditer(text)]
+    marked = _marked(text)
     findings = find_identifiers(text)
-    spans = []
-    for term in terms:
-        for match in re.finditer(re.escape(term), text, re.IGNORECASE):
-            if not any(s <= match.start() and match.end() <= e for s, e in marked):
-                spans.append(_widen(text, match.start(), match.end(), term_kind(term),
-                                    findings, marked))
+    spans = [_widen(text, start, end, term_kind(term), findings, marked)
+             for term in terms for start, end in _matches(text, term, marked)]
     return _merged(spans)
 
 
 def _widen(text: str, start: int, end: int, kind: str, findings: list[Identifier],
            marked: list[tuple[int, int]]) -> Span:
     """The whole word around ``start:end``, with every finding and marker it touches."""
-    while start > 0 and _is_word(text[start - 1]):
+    while start > 0 and (_is_word(text[start - 1]) or (
+            text[start - 1] in _JOINERS and start > 1 and _is_word(text[start - 2]))):
         start -= 1
-    while end < len(text) and _is_word(text[end]):
+    while end < len(text) and (_is_word(text[end]) or (
+            text[end] in _JOINERS and end + 1 < len(text) and _is_word(text[end + 1]))):
         end += 1
     touching = [f for f in findings if f.start < end and start < f.end]
     if touching:
