@@ -268,6 +268,47 @@ def test_no_variant_of_a_hidden_term_survives_sharing(client, writer, pairs, fil
     assert_no_variant(shares[0].text, terms)
 
 
+RECHECK_WARNING = "still contain"
+
+
+def test_adding_a_hide_term_names_each_shared_entry_still_holding_it_and_changes_nothing(
+        client, writer, other_writer):
+    with_term = factories.make_entry(writer, title="Night with Sister", body="Sister Okafor\u2019s "
+                                     "kindness got me through the night.")
+    without = factories.make_entry(writer, title="Quiet night", body="A quiet night.")
+    theirs = factories.make_entry(other_writer, title="Their night", body="Okafor was there.")
+    share = factories.make_share(writer, with_term, accepted=True)
+    factories.make_share(writer, without)
+    factories.make_share(other_writer, theirs)
+    login(client, writer)
+    saved = client.post("/journal/sharing-settings", data={"hide_terms": "Okafor"},
+                        follow_redirects=True)
+    fix = f'href="/journal/{with_term.id}/share"'
+    mine = client.get("/journal/shared").get_data(as_text=True)
+    for page in (saved.get_data(as_text=True), mine):
+        assert RECHECK_WARNING in page and fix in page
+        warning = page[page.index(RECHECK_WARNING):]
+        assert "Night with Sister" in warning and "Okafor" in warning
+        assert page.count(f'href="/journal/{without.id}/share"') <= 1  # its usual link only
+        assert "Their night" not in page
+    assert "Okafor\u2019s" in db.session.get(Share, share.id).text  # never changed silently
+    preview = client.get(f"/journal/{with_term.id}/share").get_data(as_text=True)
+    assert "Okafor" not in textarea(preview) and "kindness" in textarea(preview)
+    share_as_shown(client, with_term, textarea(preview), replaces=share.id)
+    assert "Okafor" not in db.session.get(Share, share.id).text
+    for path in ("/journal/sharing-settings", "/journal/shared"):
+        assert RECHECK_WARNING not in client.get(path).get_data(as_text=True)
+
+
+def test_a_term_already_on_the_list_is_reported_in_a_variant_spelling(client, writer):
+    entry = factories.make_entry(writer, title="Ward night", body="On ward 7-b again.")
+    factories.make_share(writer, entry)
+    login(client, writer)
+    page = client.post("/journal/sharing-settings", data={"hide_terms": "Ward 7B"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert RECHECK_WARNING in page and f'href="/journal/{entry.id}/share"' in page
+
+
 # --- finding 5: the "form expired" page is no one-click forgery ----------------------------------
 
 CROSS_SITE = [
