@@ -6,6 +6,8 @@ Every setting can be given as an environment variable with the ``JOURNAL_`` pref
 
 import os
 import secrets
+import stat
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +17,8 @@ from flask import Flask
 class Defaults:
     """Settings used unless the environment or a test overrides them."""
 
+    #: Folder for the database, index and keys; empty means Flask's default ``instance/``.
+    INSTANCE_PATH = ""
     #: SQLAlchemy URL; empty means a SQLite file in the instance folder.
     DATABASE_URL = ""
     #: Folder for the full-text index; empty means ``instance/index``.
@@ -50,8 +54,10 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config.from_prefixed_env("JOURNAL")
     if test_config:
         app.config.update(test_config)
+    if app.config["INSTANCE_PATH"]:
+        app.instance_path = str(app.config["INSTANCE_PATH"])
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    _make_private(instance)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
     # Kept apart from SECRET_KEY so rotating session secrets never cuts writers off their shares.
@@ -70,13 +76,48 @@ def load(app: Flask, test_config: dict | None) -> None:
     )
 
 
+def _make_private(instance: Path) -> None:
+    """Create the instance folder, and keep it and everything in it to the service user."""
+    # The database, the index and the keys all live here. Files made from now on get no group
+    # or other bits whatever umask the service was started with (SQLite gives its -wal and
+    # -journal files the database's mode); files left looser by an older version are tightened.
+    os.umask(os.umask(0o077) | 0o077)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in (instance, *instance.rglob("*")):
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        if mode & 0o077 and not path.is_symlink():
+            path.chmod(mode & 0o700)
+
+
 def _instance_secret(path: Path) -> str:
     """Return the secret kept in ``path``, generating it (readable by the owner only) once."""
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        _create_whole(path, secrets.token_hex(32))
+    secret = path.read_text().strip()
+    if not secret:
+        raise RuntimeError(f"{path} is empty. Restore it from a backup; a new key would cut "
+                           "off everything made with the old one.")
+    return secret
+
+
+def _create_whole(path: Path, content: str) -> None:
+    """Create ``path`` holding ``content``, unless it exists: never seen empty or half-written.
+
+    The content goes into a private temporary file that is then linked into place, which fails
+    if another process starting at the same moment linked its own first; then that one is used.
+    """
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(temporary)
 
 
 def _as_bool(value: object) -> bool:

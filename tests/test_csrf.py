@@ -14,6 +14,10 @@ def app_config():
     return {"WTF_CSRF_ENABLED": True}
 
 
+#: What a browser sends with a form posted from one of our own pages.
+FROM_OUR_PAGE = {"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"}
+
+
 def token(client, url: str) -> str:
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -27,7 +31,7 @@ def signin(client, user):
 
 def test_post_without_token_is_refused_and_shows_the_text(client, writer):
     assert signin(client, writer).status_code == 302
-    response = client.post("/journal/new", data={
+    response = client.post("/journal/new", headers=FROM_OUR_PAGE, data={
         "title": "Expired", "body": "Words I must not lose", "entry_date": "2026-11-20"})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -89,7 +93,7 @@ def test_share_without_a_token_shares_nothing_and_keeps_the_wording(client, writ
 
     signin(client, writer)
     entry = factories.make_entry(writer, body="Words to share")
-    response = client.post(f"/journal/{entry.id}/share", data={
+    response = client.post(f"/journal/{entry.id}/share", headers=FROM_OUR_PAGE, data={
         "wording": "My careful wording", "scope": "research", "confirm": "1",
         "previewed": "live"})
     page = response.get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from journal import context
 from journal.forms.common import max_length, no_hidden_characters
@@ -66,6 +66,13 @@ class SharingSettingsForm(ContextFieldsMixin, FlaskForm):
     hide_terms = TextAreaField("Always hide these words", validators=[
         no_hidden_characters, max_length(2000, "The list of words to hide"),
     ])
+
+    def validate_hide_terms(self, field) -> None:
+        """Refuse a line with no letter or number: it could not be hidden."""
+        for line in (field.data or "").splitlines():
+            if line.strip() and not any(ch.isalnum() for ch in line):
+                raise ValidationError(f"“{line.strip()}” has no letters or numbers to hide: "
+                                      "remove that line")
 
 
 class NarrowScopeForm(FlaskForm):

@@ -4,16 +4,16 @@
 contact details, NHS numbers and birthday-like dates; see ``journal.privacy.identifiers``.
 """
 
+from journal.privacy.hiding import hide_terms, terms_in
 from journal.privacy.identifiers import (
     KINDS,
     MARKERS,
     Identifier,
     find_identifiers,
-    hide_terms,
     is_valid_nhs_number,
     replace_identifiers,
 )
 from journal.privacy.links import author_link, sharer_pseudonym
 
 __all__ = ["KINDS", "MARKERS", "Identifier", "author_link", "find_identifiers", "hide_terms",
-           "is_valid_nhs_number", "replace_identifiers", "sharer_pseudonym"]
+           "is_valid_nhs_number", "replace_identifiers", "sharer_pseudonym", "terms_in"]

@@ -104,16 +104,6 @@ def replace_identifiers(text: str, identifiers: list[Identifier]) -> str:
     return "".join(out)
 
 
-def hide_terms(text: str, terms: list[str]) -> tuple[str, int]:
-    """``text`` with every "always hide" term replaced by its marker, and how many were."""
-    hits = [i for i in find_identifiers(text, terms) if _is_term(i.text, terms)]
-    return replace_identifiers(text, hits), len(hits)
-
-
-def _is_term(found: str, terms: list[str]) -> bool:
-    return any(found.lower() == term.strip().lower() for term in terms)
-
-
 def is_valid_nhs_number(candidate: str) -> bool:
     """Whether ``candidate`` (ten digits, spaces or dashes allowed) passes the modulus 11 check."""
     digits = [int(ch) for ch in candidate if ch.isdigit()]

@@ -227,6 +227,15 @@ def my_shares(author: User) -> list[tuple[Entry, Share]]:
     return [(by_link[link], shares[link]) for link in by_link if link in shares]
 
 
+def shares_holding_terms(author: User) -> list[tuple[Entry, Share, list[str]]]:
+    """The author's shares whose text still holds one of their "always hide" terms, with the
+    terms it holds: shared before the term was listed, they are never changed silently."""
+    terms = profile_of(author).terms()
+    found = [(entry, share, privacy.terms_in(share.text, terms))
+             for entry, share in (my_shares(author) if terms else [])]
+    return [row for row in found if row[2]]
+
+
 def _refresh_tally(author: User) -> None:
     """Record which context combinations this writer's shares hold, under their pseudonym."""
     sharer = privacy.sharer_pseudonym(_key(), author.id)

@@ -57,9 +57,11 @@ def _seen_as_submitted(form: ShareForm, entry) -> bool:
     changed after that, the writer is shown the new preview first. With JavaScript the page
     redraws it as they type, and says so ("live").
     """
-    if form.previewed.data == "live":
-        return True
     draft = sharing.draft(current_user, entry, form.wording.data)
+    if form.previewed.data == "live":
+        # The live preview cannot know the writer's "always hide" terms: if any had to be
+        # hidden, what they saw is not what would be shared.
+        return draft.hidden_terms == 0
     return form.previewed.data == sharing.preview_digest(draft.wording, form.context_value(),
                                                          form.scope.data or "")
 
@@ -132,7 +134,8 @@ def narrow_scope(entry_id: int):
 def mine():
     """My shared entries: where each share is, and the controls to change or withdraw it."""
     shares = sharing.my_shares(current_user)
-    return render_template("sharing/mine.html", shares=shares,
+    holding = {share.id: terms for _, share, terms in sharing.shares_holding_terms(current_user)}
+    return render_template("sharing/mine.html", shares=shares, holding=holding,
                            went=collections.where_my_words_went([s for _, s in shares]),
                            form=ConfirmForm())
 
@@ -150,4 +153,5 @@ def settings():
         flash("Sharing settings saved.", "success")
         return redirect(url_for("sharing.settings"))
     status = 422 if has_errors(form) else 200
-    return render_template("sharing/settings.html", form=form), status
+    return render_template("sharing/settings.html", form=form,
+                           holding=sharing.shares_holding_terms(current_user)), status
