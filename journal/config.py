@@ -84,9 +84,12 @@ def _make_private(instance: Path) -> None:
     os.umask(os.umask(0o077) | 0o077)
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     for path in (instance, *instance.rglob("*")):
-        mode = stat.S_IMODE(path.lstat().st_mode)
-        if mode & 0o077 and not path.is_symlink():
-            path.chmod(mode & 0o700)
+        try:
+            info = path.lstat()
+            if stat.S_IMODE(info.st_mode) & 0o077 and not stat.S_ISLNK(info.st_mode):
+                path.chmod(stat.S_IMODE(info.st_mode) & 0o700)
+        except FileNotFoundError:
+            continue  # another process starting at once removed its temporary key file
 
 
 def _instance_secret(path: Path) -> str:
