@@ -25,9 +25,14 @@ class Defaults:
     IDLE_TIMEOUT_MINUTES = 60
     #: Days a "remember me" cookie lasts (at most 14).
     REMEMBER_DAYS = 14
-    #: Failed sign-ins allowed per username and per client address in the window below.
+    #: Failed sign-ins allowed per username in the window below (then that account is locked).
     LOGIN_MAX_FAILURES = 5
+    #: Failed sign-ins allowed per client address in the window: high, as a hospital's whole
+    #: staff may share one NAT address.
+    LOGIN_ADDRESS_MAX_FAILURES = 100
     LOGIN_WINDOW_MINUTES = 15
+    #: Wrong invite codes allowed per client address in the login window, then sign-up waits.
+    SIGNUP_ADDRESS_MAX_FAILURES = 20
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     #: Entries shown per page in a writer's journal.

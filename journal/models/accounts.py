@@ -82,7 +82,8 @@ class LoginFailure(db.Model):
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "user:<username>" or "addr:<client address>".
+    #: "user:<keyed hash of the username>", "addr:<client address>" or "signup:<address>";
+    #: never what was typed as a username, which is sometimes a password.
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

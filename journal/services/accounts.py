@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -13,12 +14,26 @@ from journal.models import InviteCode, LoginFailure, Role, User
 from journal.models.types import utcnow
 from journal.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from journal.services import audit
-from journal.services.errors import AccountError, SignInThrottled
+from journal.services.errors import AccountError, SignInThrottled, SignUpThrottled
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 USERNAME_RULES = ("3 to 30 characters: lower-case letters, numbers, dots, dashes or underscores, "
                   "starting with a letter or number")
 INVITE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many failures, per account and per client address, within ``window``."""
+
+    per_account: int
+    per_address: int
+    window: timedelta
+
+    @property
+    def minutes(self) -> int:
+        """The window in whole minutes, for messages."""
+        return int(self.window.total_seconds() // 60)
 
 
 def normalise_username(username: str) -> str:
@@ -58,12 +73,13 @@ def _new_user(username: str, password: str, role: Role) -> User:
     return user
 
 
-def sign_up_writer(username: str, password: str, invite_code: str | None,
-                   open_signup: bool) -> User:
-    """Create a writer account; when sign-up is closed a valid unused invite code is needed."""
+def sign_up_writer(username: str, password: str, invite_code: str | None, open_signup: bool,
+                   client_addr: str, limits: SignInLimits) -> User:
+    """Create a writer account; when sign-up is closed a valid unused invite code is needed,
+    and wrong codes from one address are throttled (``limits.per_address`` per window)."""
     invite = None
     if not open_signup:
-        invite = _usable_invite(invite_code or "")
+        invite = _usable_invite(invite_code or "", f"signup:{client_addr}"[:100], limits)
     user = _new_user(username, password, Role.WRITER)
     if invite is not None:
         invite.used_at = utcnow()
@@ -72,10 +88,15 @@ def sign_up_writer(username: str, password: str, invite_code: str | None,
     return user
 
 
-def _usable_invite(code: str) -> InviteCode:
+def _usable_invite(code: str, address_key: str, limits: SignInLimits) -> InviteCode:
+    if _failures(address_key, utcnow() - limits.window) >= limits.per_address:
+        raise SignUpThrottled("Too many sign-up attempts with a wrong invite code from this "
+                              f"network. Wait {limits.minutes} minutes, then try again.")
     digest = _invite_digest(code)
     invite = db.session.scalar(select(InviteCode).where(InviteCode.code_hash == digest))
     if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+        db.session.add(LoginFailure(key=address_key))
+        db.session.commit()
         raise AccountError("Enter a valid invite code: each code works once, for "
                            f"{INVITE_DAYS} days. Ask the research team for a new one.",
                            "invite_code")
@@ -130,39 +151,43 @@ def deactivate(admin: User, user: User) -> None:
     db.session.commit()
 
 
-def authenticate(username: str, password: str, client_addr: str, max_failures: int,
-                 window: timedelta) -> User:
+def authenticate(username: str, password: str, client_addr: str, limits: SignInLimits,
+                 name_key: str) -> User:
     """Return the user if the password is right, counting and throttling failures.
 
-    Failures are kept in the database so the limit holds across several server processes.
+    Failures are kept in the database so the limits hold across several server processes. An
+    account locks after ``limits.per_account`` failures; an address, shared by a whole hospital
+    behind NAT, only after the much higher ``limits.per_address``.
     """
     name = normalise_username(username)[:50]
-    keys = (f"user:{name}", f"addr:{client_addr}"[:100])
-    since = utcnow() - window
-    failures = db.session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-        .group_by(LoginFailure.key).order_by(func.count().desc()).limit(1)
-    ) or 0
-    if failures >= max_failures:
-        audit.record_now("sign_in_throttled", detail=name)
-        minutes = int(window.total_seconds() // 60)
+    # A keyed hash: a username typed into the wrong box is often a password, so it is never kept.
+    account_key = "user:" + hmac.new(name_key.encode(), name.encode(), "sha256").hexdigest()[:40]
+    address_key = f"addr:{client_addr}"[:100]
+    since = utcnow() - limits.window
+    if (_failures(account_key, since) >= limits.per_account
+            or _failures(address_key, since) >= limits.per_address):
+        audit.record_now("sign_in_throttled")
         raise SignInThrottled("Too many failed sign-in attempts. For your security, wait "
-                              f"{minutes} minutes before trying again.")
+                              f"{limits.minutes} minutes before trying again.")
     user = db.session.scalar(select(User).where(User.username == name))
     if not verify_password(user.password_hash if user else None, password) or not (
         user and user.active
     ):
-        db.session.add_all([LoginFailure(key=key) for key in keys])
-        audit.record_now("sign_in_failed", user, detail=name)
+        db.session.add_all([LoginFailure(key=account_key), LoginFailure(key=address_key)])
+        audit.record_now("sign_in_failed", user, detail=user.username if user else "")
         raise AccountError("The username or password is not right. Check them and try again.")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
+    db.session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
     audit.record("sign_in", user)
     db.session.commit()
     return user
+
+
+def _failures(key: str, since) -> int:
+    return db.session.scalar(select(func.count()).select_from(LoginFailure)
+                             .where(LoginFailure.key == key, LoginFailure.at >= since)) or 0
 
 
 def sign_out(user: User) -> None:

@@ -14,7 +14,7 @@ from journal.forms import (
     has_errors,
 )
 from journal.services import accounts
-from journal.services.errors import AccountError
+from journal.services.errors import AccountError, SignUpThrottled
 
 bp = Blueprint("auth", __name__)
 
@@ -28,6 +28,15 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def _limits(per_address_setting: str) -> accounts.SignInLimits:
+    """Failure limits from the configuration: per account, and per address for this form."""
+    config = current_app.config
+    return accounts.SignInLimits(
+        per_account=int(config["LOGIN_MAX_FAILURES"]),
+        per_address=int(config[per_address_setting]),
+        window=timedelta(minutes=int(config["LOGIN_WINDOW_MINUTES"])))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in; failures are throttled per username and per address."""
@@ -38,9 +47,7 @@ def login():
         try:
             user = accounts.authenticate(
                 form.username.data, form.password.data, request.remote_addr or "unknown",
-                max_failures=int(current_app.config["LOGIN_MAX_FAILURES"]),
-                window=timedelta(minutes=int(current_app.config["LOGIN_WINDOW_MINUTES"])),
-            )
+                _limits("LOGIN_ADDRESS_MAX_FAILURES"), current_app.config["SECRET_KEY"])
         except AccountError as error:
             form.form_errors.append(error.message)
             return render_template("auth/login.html", form=form), 422
@@ -56,17 +63,20 @@ def signup():
         return redirect(url_for("main.index"))
     open_signup = current_app.config["OPEN_SIGNUP"]
     form = SignupForm()
+    throttled = False
     if form.validate_on_submit():
         try:
-            user = accounts.sign_up_writer(form.username.data, form.password.data,
-                                           form.invite_code.data, open_signup)
+            user = accounts.sign_up_writer(
+                form.username.data, form.password.data, form.invite_code.data, open_signup,
+                request.remote_addr or "unknown", _limits("SIGNUP_ADDRESS_MAX_FAILURES"))
         except AccountError as error:
             attach_error(form, error)
+            throttled = isinstance(error, SignUpThrottled)
         else:
             login_user(user)
             flash("Welcome. Your journal is private: only you can read it.", "success")
             return redirect(url_for("journal.index"))
-    status = 422 if has_errors(form) else 200
+    status = 429 if throttled else 422 if has_errors(form) else 200
     return render_template("auth/signup.html", form=form, open_signup=open_signup), status
 
 
