@@ -33,6 +33,8 @@ class Defaults:
     LOGIN_WINDOW_MINUTES = 15
     #: Wrong invite codes allowed per client address in the login window, then sign-up waits.
     SIGNUP_ADDRESS_MAX_FAILURES = 20
+    #: New shares reach the review queue together once this many wait (or on a later day).
+    SHARE_RELEASE_BATCH = 5
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     #: Entries shown per page in a writer's journal.

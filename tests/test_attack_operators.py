@@ -1,17 +1,117 @@
 """Attacks by operators and from shared networks: timing, self-granted research access, sign-in.
 
-A hospital behind one NAT address must not be locked out by its own typos, and what someone types
-as a username must not be kept when it is no account's name.
+An admin who could also read the review queue could pair "asha signed in at 10:03:12" with "a
+share arrived at 10:04"; a hospital behind one NAT address must not be locked out by its own
+typos; and what someone types as a username must not be kept when it is no account's name.
 """
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
 from journal.extensions import db
-from journal.models import AuditEvent, LoginFailure
+from journal.models import AuditEvent, LoginFailure, Share
 from tests import factories
 from tests.conftest import login
+
+WORDS = "The charge nurse stayed late to help me finish the drug round."
+
+
+def share_over_http(client, entry, wording: str = WORDS, replaces: str = ""):
+    """Share ``entry`` as its writer does: preview, then confirm exactly what was shown."""
+    data = {"wording": wording, "scope": "leaders", "replaces": replaces}
+    shown = client.post(f"/journal/{entry.id}/share", data={**data, "check": "1"})
+    previewed = re.search(r'name="previewed" type="hidden" value="([0-9a-f]*)"',
+                          shown.get_data(as_text=True))
+    response = client.post(f"/journal/{entry.id}/share", data={
+        **data, "previewed": previewed.group(1) if previewed else "", "confirm": "1"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return db.session.scalars(db.select(Share).where(Share.text == wording)).one()
+
+
+def writers_share(count: int, client) -> list[Share]:
+    """``count`` different writers each share one entry over HTTP."""
+    made = []
+    for number in range(count):
+        author = factories.make_user("writer")
+        login(client, author)
+        words = f"{WORDS} Shift {author.username}, {number}."
+        made.append(share_over_http(client, factories.make_entry(author, body=words), words))
+    return made
+
+
+def researcher_sees(client, researcher, share: Share) -> bool:
+    """Whether the share shows anywhere a researcher looks: the queue or its own page."""
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    page = client.get(f"/research/shares/{share.id}")
+    return share.text in queue or page.status_code != 404
+
+
+# --- 10: timing --------------------------------------------------------------------------------
+
+def test_a_new_share_is_invisible_to_researchers_until_released(client, writer, researcher):
+    login(client, writer)
+    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
+    assert "Waiting for review" in client.get("/journal/shared").get_data(as_text=True)
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert WORDS not in queue and "waiting for review: 0" in queue
+    assert client.get(f"/research/shares/{share.id}").status_code == 404
+    assert client.post(f"/research/shares/{share.id}/accept").status_code == 404
+
+
+def test_held_shares_reach_the_queue_together_once_five_are_waiting(client, researcher):
+    first_four = writers_share(4, client)
+    assert not any(researcher_sees(client, researcher, share) for share in first_four)
+    everyone = first_four + writers_share(1, client)
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in everyone)
+
+
+def test_held_shares_reach_the_queue_on_a_later_day(client, writer, researcher):
+    login(client, writer)
+    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
+    assert not researcher_sees(client, researcher, share)
+    share.held_on = date.today() - timedelta(days=1)  # the share was made yesterday
+    db.session.commit()
+    assert researcher_sees(client, researcher, share)
+    db.session.refresh(share)
+    assert share.held_on is None  # the day is forgotten once released
+
+
+def test_a_reshare_goes_back_to_review_held_like_a_first_share(client, writer, researcher):
+    entry = factories.make_entry(writer, body=WORDS)
+    share = factories.make_share(writer, entry, accepted=True)
+    login(client, writer)
+    share_over_http(client, entry, "The charge nurse stayed to help me. New wording.",
+                    replaces=share.id)
+    assert not researcher_sees(client, researcher, share)
+
+
+def test_sharing_writes_no_audit_row(client, writer):
+    login(client, writer)
+    entry = factories.make_entry(writer, body=WORDS)
+    before = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
+    share_over_http(client, entry)
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == before
+
+
+def test_audit_log_shows_sign_ins_and_outs_by_day_not_time(client, writer, admin):
+    login(client, writer)
+    client.post("/logout")
+    signed_up = client.post("/signup", data={
+        "username": "newnurse", "password": "long enough pw", "confirm": "long enough pw"})
+    assert signed_up.status_code == 302
+    login(client, admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert not re.search(r"\d\d:\d\d", page)
+    for event in db.session.scalars(db.select(AuditEvent)):
+        assert (event.at.hour, event.at.minute, event.at.second, event.at.microsecond) == (
+            0, 0, 0, 0), event.action
+
 
 # --- 11: throttling and what a failed sign-in keeps ---------------------------------------------
 
@@ -74,3 +174,11 @@ def test_thirty_guessed_invite_codes_from_one_address_are_throttled(app, client,
     elsewhere = app.test_client().post("/signup", data={**data, "invite_code": code},
                                        environ_base={"REMOTE_ADDR": "192.0.2.51"})
     assert elsewhere.status_code == 302
+
+
+def test_demo_data_still_shows_the_researcher_a_queue(app, runner):
+    runner.invoke(args=["demo"])
+    client = app.test_client()
+    client.post("/login", data={"username": "researcher", "password": "compassion-demo"})
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert "Review this share" in queue

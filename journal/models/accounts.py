@@ -89,7 +89,10 @@ class LoginFailure(db.Model):
 
 
 class AuditEvent(db.Model):
-    """Security-relevant events. Never holds entry text, shared text or passwords."""
+    """Security-relevant events. Never holds entry text, shared text or passwords.
+
+    ``at`` is the day only (midnight UTC), so no event can be paired with a share by time.
+    """
 
     __tablename__ = "audit_events"
 

@@ -8,6 +8,7 @@ recomputing ``author_link`` from the author's own entries, which needs the serve
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -139,12 +140,19 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     share.set_context(context)
     share.month = utcnow().strftime("%Y-%m")
     share.status, share.return_reason = ShareStatus.PENDING, None
+    _hold(share)
     db.session.flush()
     _refresh_tally(author)
     search.enqueue({share.id})  # back in review: out of search until accepted again
     db.session.commit()
     search.apply_pending()
     return share
+
+
+def _hold(share: Share) -> None:
+    """Keep a new or re-worded share from the queue until a batch is released, so its arrival
+    cannot be paired with anyone's sign-in; only the day is stored, and only until release."""
+    share.held_on = date.today()
 
 
 def _drop_stale_excerpts(share: Share, new_text: str) -> None:
@@ -224,8 +232,9 @@ def _refresh_tally(author: User) -> None:
 # --- the research team's side -------------------------------------------------------------------
 
 def pending_shares() -> list[Share]:
-    """Shares waiting for review, oldest month first (no finer order is kept)."""
-    return db.session.scalars(select(Share).where(Share.status == ShareStatus.PENDING)
+    """Released shares waiting for review, oldest month first (no finer order is kept)."""
+    return db.session.scalars(select(Share).where(Share.status == ShareStatus.PENDING,
+                                                  Share.held_on.is_(None))
                               .order_by(Share.month, Share.id)).all()
 
 
@@ -243,15 +252,16 @@ def shares_in_order(share_ids: list[str]) -> list[Share]:
 
 
 def get_share(share_id: str) -> Share | None:
-    """One share by its opaque id."""
-    return db.session.get(Share, share_id)
+    """One share by its opaque id, as the research team may see it (None while it is held)."""
+    share = db.session.get(Share, share_id)
+    return share if share is not None and share.held_on is None else None
 
 
 def accept(share: Share) -> None:
     """Accept a share for analysis (and, within its scope, for collections)."""
     if share.status is ShareStatus.ACCEPTED:
         raise SharingError("This share was accepted already")
-    share.status, share.return_reason = ShareStatus.ACCEPTED, None
+    share.status, share.return_reason, share.held_on = ShareStatus.ACCEPTED, None, None
     search.enqueue({share.id})
     db.session.commit()
     search.apply_pending()
