@@ -91,6 +91,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
     ("admin.deactivate", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
+    ("admin.approve", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
     ("admin.invites", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.invites", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
     ("admin.audit_log", "GET"): row(LOGIN, 403, 403, 403, 403, 200),

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from journal.extensions import db
-from journal.models import AuditEvent, LoginFailure, Share
+from journal.models import AuditEvent, LoginFailure, Share, User
 from tests import factories
 from tests.conftest import login
 
@@ -111,6 +111,80 @@ def test_audit_log_shows_sign_ins_and_outs_by_day_not_time(client, writer, admin
     for event in db.session.scalars(db.select(AuditEvent)):
         assert (event.at.hour, event.at.minute, event.at.second, event.at.microsecond) == (
             0, 0, 0, 0), event.action
+
+
+# --- 10: an admin cannot make themselves a researcher -------------------------------------------
+
+def request_account(client, username: str, role: str):
+    return client.post("/admin/users/new", data={
+        "username": username, "role": role, "password": "long enough pw",
+        "confirm": "long enough pw"})
+
+
+@pytest.mark.parametrize("role", ["researcher", "admin"])
+def test_admin_alone_cannot_create_an_account_with_research_access(app, client, admin, role):
+    login(client, admin)
+    response = request_account(client, "sockpuppet", role)
+    assert response.status_code == 302
+    assert "second admin" in client.get("/admin/users").get_data(as_text=True)
+    refused = app.test_client().post("/login", data={"username": "sockpuppet",
+                                                     "password": "long enough pw"})
+    assert refused.status_code == 422
+    assert db.session.scalars(db.select(User).where(User.username == "sockpuppet")).one(
+    ).active is False
+
+
+def test_admin_cannot_approve_their_own_request(app, client, admin):
+    login(client, admin)
+    request_account(client, "sockpuppet", "researcher")
+    puppet = db.session.scalars(db.select(User).where(User.username == "sockpuppet")).one()
+    client.post(f"/admin/users/{puppet.id}/approve")
+    db.session.refresh(puppet)
+    assert puppet.active is False
+    assert app.test_client().post("/login", data={
+        "username": "sockpuppet", "password": "long enough pw"}).status_code == 422
+
+
+def test_deactivating_a_request_cancels_it(client, admin):
+    second = factories.make_user("admin", username="secondadmin")
+    login(client, admin)
+    request_account(client, "sockpuppet", "researcher")
+    puppet = db.session.scalars(db.select(User).where(User.username == "sockpuppet")).one()
+    client.post(f"/admin/users/{puppet.id}/deactivate")
+    login(client, second)
+    client.post(f"/admin/users/{puppet.id}/approve")
+    db.session.refresh(puppet)
+    assert puppet.active is False
+
+
+def test_a_second_admin_approves_and_the_audit_log_records_both(app, client, admin):
+    second = factories.make_user("admin", username="secondadmin")
+    login(client, admin)
+    request_account(client, "newresearcher", "researcher")
+    account = db.session.scalars(db.select(User).where(User.username == "newresearcher")).one()
+    login(client, second)
+    assert "Approve" in client.get("/admin/users").get_data(as_text=True)
+    assert client.post(f"/admin/users/{account.id}/approve").status_code == 302
+    assert app.test_client().post("/login", data={
+        "username": "newresearcher", "password": "long enough pw"}).status_code == 302
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "account requested" in log and "account approved" in log
+    events = {e.action: e for e in db.session.scalars(db.select(AuditEvent))}
+    assert events["account_requested"].user_id == admin.id
+    assert events["account_approved"].user_id == second.id
+
+
+def test_an_invite_code_only_ever_makes_a_writer(app, client, admin):
+    login(client, admin)
+    page = client.post("/admin/invites", follow_redirects=True).get_data(as_text=True)
+    code = re.search(r"New invite code: ([0-9A-F-]{19})", page).group(1)
+    visitor = app.test_client()
+    visitor.post("/signup", data={"username": "insider", "password": "long enough pw",
+                                  "confirm": "long enough pw", "invite_code": code,
+                                  "role": "researcher"})
+    made = db.session.scalars(db.select(User).where(User.username == "insider")).one()
+    assert made.role.value == "writer"
+    assert visitor.get("/research/queue").status_code == 403
 
 
 # --- 11: throttling and what a failed sign-in keeps ---------------------------------------------

@@ -36,6 +36,10 @@ class Role(StrEnum):
         """Admins manage accounts and invite codes (never entries)."""
         return self is Role.ADMIN
 
+    def needs_second_admin(self) -> bool:
+        """Research or admin access is given only with a second admin's approval."""
+        return self in (Role.RESEARCHER, Role.ADMIN)
+
 
 class User(UserMixin, db.Model):
     """Someone who signs in. No email or real name is kept on purpose."""
@@ -51,6 +55,15 @@ class User(UserMixin, db.Model):
     #: Bumped to end every session of this user (log out, password change, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The admin who asked for this account; set (with ``active`` off) until a different admin
+    #: approves, so no admin can give themselves research or admin access alone.
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Whether the account waits for a second admin's approval."""
+        return not self.active and self.requested_by_id is not None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -108,12 +108,31 @@ def _invite_digest(code: str) -> str:
 
 
 def create_account(admin: User | None, username: str, role: Role, password: str) -> User:
-    """An admin (or, with ``admin=None``, the command line) creates an account of any role."""
+    """An admin (or, with ``admin=None``, the command line) creates an account of any role.
+
+    From the web, a researcher or admin account stays inactive until a second admin approves,
+    so no admin can give themselves research access (or an accomplice admin) alone.
+    """
     user = _new_user(username, password, role)
     how = "" if admin else " (command line)"
-    audit.record("account_created", admin, f"{user.username} as {role.value}{how}")
+    if admin is not None and role.needs_second_admin():
+        user.active, user.requested_by_id = False, admin.id
+        audit.record("account_requested", admin, f"{user.username} as {role.value}")
+    else:
+        audit.record("account_created", admin, f"{user.username} as {role.value}{how}")
     db.session.commit()
     return user
+
+
+def approve(admin: User, user: User) -> None:
+    """A second admin approves an account another admin asked for; it can then sign in."""
+    if not user.awaiting_approval:
+        raise AccountError(f"Account {user.username} is not waiting for approval")
+    if user.requested_by_id == admin.id:
+        raise AccountError("A different admin must approve an account you asked for")
+    user.active, user.requested_by_id = True, None
+    audit.record("account_approved", admin, f"{user.username} as {user.role.value}")
+    db.session.commit()
 
 
 def create_invite(admin: User) -> str:
@@ -145,7 +164,8 @@ def deactivate(admin: User, user: User) -> None:
     """Stop ``user`` signing in and end every session they have."""
     if user.id == admin.id:
         raise AccountError("You cannot deactivate your own account")
-    user.active = False
+    # Deactivating an account that waits for approval also cancels the request.
+    user.active, user.requested_by_id = False, None
     user.session_version += 1
     audit.record("account_deactivated", admin, user.username)
     db.session.commit()

@@ -30,7 +30,12 @@ def new_user():
         except AccountError as error:
             attach_error(form, error)
         else:
-            flash(f"Account {user.username} created as {user.role.label.lower()}.", "success")
+            role = user.role.label.lower()
+            if user.awaiting_approval:
+                flash(f"Account {user.username} asked for as {role}. A second admin must "
+                      "approve it on this page before it can sign in.", "success")
+            else:
+                flash(f"Account {user.username} created as {role}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/new_user.html", form=form), 422 if has_errors(form) else 200
 
@@ -45,6 +50,19 @@ def deactivate(user_id: int):
         flash(error.message, "error")
     else:
         flash(f"Account {user.username} deactivated and signed out everywhere.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/approve")
+def approve(user_id: int):
+    """Approve a researcher or admin account that a different admin asked for."""
+    user = found_or_404(accounts.get_user_or_none(user_id))
+    try:
+        accounts.approve(current_user, user)
+    except AccountError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Account {user.username} approved: it can sign in now.", "success")
     return redirect(url_for("admin.users"))
 
 
