@@ -256,3 +256,26 @@ def test_demo_data_still_shows_the_researcher_a_queue(app, runner):
     client.post("/login", data={"username": "researcher", "password": "compassion-demo"})
     queue = client.get("/research/queue").get_data(as_text=True)
     assert "Review this share" in queue
+
+
+# --- low: an invite code never travels in the session cookie ------------------------------------
+
+def cookie_payload(client) -> str:
+    """What anyone holding the (signed, not encrypted) session cookie can read, without the key."""
+    import base64
+    import zlib
+
+    value = client.get_cookie("journal_session").value
+    compressed = value.startswith(".")
+    data = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode()
+
+
+def test_a_new_invite_code_is_shown_on_the_page_and_never_put_in_the_session(client, admin):
+    login(client, admin)
+    response = client.post("/admin/invites")
+    page = response.get_data(as_text=True)
+    code = re.search(r"New invite code: ([0-9A-F-]{19})", page).group(1)
+    assert code not in cookie_payload(client)
+    assert code not in client.get("/admin/invites").get_data(as_text=True)

@@ -1,6 +1,14 @@
 """Admin pages: accounts, invite codes and the audit log. Never any entry."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
@@ -70,12 +78,14 @@ def approve(user_id: int):
 def invites():
     """Make single-use invite codes for writers when sign-up is closed."""
     form = ConfirmForm()
-    if form.validate_on_submit():
-        code = accounts.create_invite(current_user)
-        flash(f"New invite code: {code}. Copy it now: it will not be shown again. "
-              f"It works once, for {accounts.INVITE_DAYS} days.", "success")
-        return redirect(url_for("admin.invites"))
-    return render_template("admin/invites.html", form=form, invites=accounts.list_invites())
+    code = accounts.create_invite(current_user) if form.validate_on_submit() else None
+    # The new code is shown on this response only, never flashed: a flash message travels in
+    # the session cookie, which is signed but readable by anyone who holds it.
+    response = make_response(render_template("admin/invites.html", form=form, new_code=code,
+                                              days=accounts.INVITE_DAYS,
+                                              invites=accounts.list_invites()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/audit")
