@@ -86,9 +86,9 @@ def test_a_reshare_goes_back_to_review_held_like_a_first_share(client, writer, r
     entry = factories.make_entry(writer, body=WORDS)
     share = factories.make_share(writer, entry, accepted=True)
     login(client, writer)
-    share_over_http(client, entry, "The charge nurse stayed to help me. New wording.",
-                    replaces=share.id)
-    assert not researcher_sees(client, researcher, share)
+    new = share_over_http(client, entry, "The charge nurse stayed to help me. New wording.",
+                          replaces=share.id)
+    assert not researcher_sees(client, researcher, new)
 
 
 def test_sharing_writes_no_audit_row(client, writer):
@@ -256,6 +256,58 @@ def test_demo_data_still_shows_the_researcher_a_queue(app, runner):
     client.post("/login", data={"username": "researcher", "password": "compassion-demo"})
     queue = client.get("/research/queue").get_data(as_text=True)
     assert "Review this share" in queue
+
+
+# --- audit 7: a re-share gets a new id and waits for a batch ------------------------------------
+
+def test_a_reshare_cannot_be_seen_arriving_or_linked_to_the_old_version(
+        client, writer, researcher):
+    entry = factories.make_entry(writer, body=WORDS)
+    old = factories.make_share(writer, entry, accepted=True)
+    old_id = old.id
+    theme = factories.make_theme("Being helped")
+    factories.make_tag(researcher, old, theme, excerpt="stayed late to help me")
+    login(client, researcher)
+    before = client.get("/research/queue").get_data(as_text=True)
+    assert "waiting for review: 0" in before
+    login(client, writer)
+    new_words = "Late on, the charge nurse stayed late to help me finish. A new last line."
+    share_over_http(client, entry, new_words, replaces=old_id)
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert new_words not in queue and "waiting for review: 0" in queue
+    assert client.get(f"/research/shares/{old_id}").status_code == 404
+    # later, released in a batch: a new id, and nothing of the old one
+    new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
+    new.held_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert new_words in queue
+    assert new.id != old_id and old_id not in queue
+    assert db.session.get(Share, old_id) is None
+    client.post(f"/research/shares/{new.id}/accept")
+    page = client.get(f"/research/shares/{new.id}").get_data(as_text=True)
+    assert "stayed late to help me" in page and "Being helped" in page  # the tag followed
+
+
+def test_a_reshare_is_not_put_back_into_collections_when_accepted(client, writer, researcher,
+                                                                   leader):
+    entry = factories.make_entry(writer, body=WORDS)
+    old = factories.make_share(writer, entry, accepted=True)
+    collection = factories.make_collection("What helps", [old], publish=True)
+    login(client, writer)
+    new_words = "The charge nurse stayed late. Reworded."
+    share_over_http(client, entry, new_words, replaces=old.id)
+    new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
+    new.held_on = date.today() - timedelta(days=1)
+    db.session.commit()
+    login(client, researcher)
+    client.get("/research/queue")
+    client.post(f"/research/shares/{new.id}/accept")
+    login(client, leader)
+    page = client.get(f"/collections/{collection.id}").get_data(as_text=True)
+    assert new_words not in page and WORDS not in page
+    assert "Withdrawn by its author" in page
 
 
 # --- low: an invite code never travels in the session cookie ------------------------------------
