@@ -31,6 +31,9 @@ class Defaults:
     #: staff may share one NAT address.
     LOGIN_ADDRESS_MAX_FAILURES = 100
     LOGIN_WINDOW_MINUTES = 15
+    #: Days a device stays trusted for an account after its last good sign-in there: failures
+    #: from it are counted apart, so strangers' wrong guesses never lock the owner out.
+    DEVICE_TRUST_DAYS = 90
     #: Wrong invite codes allowed per client address in the login window, then sign-up waits.
     SIGNUP_ADDRESS_MAX_FAILURES = 20
     #: New shares reach the review queue together once this many wait (or on a later day).

@@ -95,6 +95,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.invites", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.invites", "POST"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.audit_log", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+    # only a deactivated writer's withdraw-only session (see test_attack_operators)
+    ("withdrawals.index", "GET"): row(LOGIN, 403, 403, 403, 403, 403),
+    ("withdrawals.withdraw", "POST"): row(LOGIN, 403, 403, 403, 403, 403),
+    ("withdrawals.sign_out", "POST"): row(LOGIN, 403, 403, 403, 403, 403),
 }
 
 

@@ -63,9 +63,11 @@ def test_deactivation_ends_sessions_and_blocks_sign_in(app, client, signed_in_ad
     response = client.post(f"/admin/users/{writer.id}/deactivate")
     assert response.status_code == 302
     assert phone.get("/journal/").status_code == 302
-    refused = app.test_client().post("/login", data={"username": "writer",
-                                                     "password": factories.PASSWORD})
-    assert refused.status_code == 422
+    # A deactivated writer signs in only to a page that lists and withdraws their shares.
+    limited = app.test_client()
+    response = limited.post("/login", data={"username": "writer", "password": factories.PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("/withdraw/")
+    assert limited.get("/journal/").status_code == 302
     assert "Deactivated" in client.get("/admin/users").get_data(as_text=True)
 
 

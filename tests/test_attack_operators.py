@@ -258,6 +258,63 @@ def test_demo_data_still_shows_the_researcher_a_queue(app, runner):
     assert "Review this share" in queue
 
 
+# --- audit 5: nobody can lock a named writer out ------------------------------------------------
+
+def sign_in_as(client, username: str, password: str, addr: str = "127.0.0.1"):
+    return client.post("/login", data={"username": username, "password": password},
+                       environ_base={"REMOTE_ADDR": addr})
+
+
+def guess_twenty_times(app, username: str) -> None:
+    """A stranger's 20 wrong guesses, each from a fresh anonymous client and its own address."""
+    for attempt in range(20):
+        sign_in_as(app.test_client(), username, f"guess {attempt}", f"198.51.100.{attempt}")
+
+
+def test_the_owner_on_a_device_that_signed_in_before_is_not_locked_out_by_a_stranger(
+        app, writer):
+    phone = app.test_client()
+    login(phone, writer)
+    phone.post("/logout")
+    guess_twenty_times(app, "writer")
+    assert sign_in_as(phone, "writer", factories.PASSWORD).status_code == 302
+    stranger = sign_in_as(app.test_client(), "writer", factories.PASSWORD, "198.51.100.99")
+    assert stranger.status_code == 422
+    assert "Too many failed sign-in attempts" in stranger.get_data(as_text=True)
+
+
+def test_the_device_cookie_is_http_only_and_does_not_name_the_account_in_clear(app, writer):
+    response = sign_in_as(app.test_client(), "writer", factories.PASSWORD)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie")
+                  if h.startswith("journal_device="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "writer" not in cookie.split(";")[0].split("=", 1)[1]
+
+
+def test_a_device_cookie_for_one_account_does_not_help_guess_another(app, writer, other_writer):
+    attacker = app.test_client()
+    login(attacker, other_writer)
+    attacker.post("/logout")
+    guess_twenty_times(app, "writer")
+    for attempt in range(5):
+        sign_in_as(attacker, "writer", f"guess again {attempt}")
+    refused = sign_in_as(attacker, "writer", factories.PASSWORD)
+    assert "Too many failed sign-in attempts" in refused.get_data(as_text=True)
+
+
+def test_wrong_passwords_on_a_trusted_device_lock_only_that_device(app, writer):
+    phone, laptop = app.test_client(), app.test_client()
+    login(phone, writer)
+    login(laptop, writer)
+    phone.post("/logout")
+    laptop.post("/logout")
+    for attempt in range(5):
+        sign_in_as(phone, "writer", f"wrong {attempt}")
+    locked = sign_in_as(phone, "writer", factories.PASSWORD)
+    assert "Too many failed sign-in attempts" in locked.get_data(as_text=True)
+    assert sign_in_as(laptop, "writer", factories.PASSWORD).status_code == 302
+
+
 # --- audit 7: a re-share gets a new id and waits for a batch ------------------------------------
 
 def test_a_reshare_cannot_be_seen_arriving_or_linked_to_the_old_version(
@@ -308,6 +365,85 @@ def test_a_reshare_is_not_put_back_into_collections_when_accepted(client, writer
     page = client.get(f"/collections/{collection.id}").get_data(as_text=True)
     assert new_words not in page and WORDS not in page
     assert "Withdrawn by its author" in page
+
+
+# --- audit 10: the current-password check is throttled and audited ------------------------------
+
+def test_guessing_the_current_password_at_an_unattended_session_is_throttled(app, client, writer):
+    login(client, writer)
+    for attempt in range(8):
+        client.post("/account/password", data={
+            "current_password": f"guess number {attempt}", "new_password": "taken over pw",
+            "confirm": "taken over pw"})
+    last = client.post("/account/password", data={
+        "current_password": factories.PASSWORD, "new_password": "taken over pw",
+        "confirm": "taken over pw"})
+    assert last.status_code in (422, 429)
+    assert "Too many" in last.get_data(as_text=True)
+    assert sign_in_as(app.test_client(), "writer", factories.PASSWORD).status_code == 302
+    failures = db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.action == "password_check_failed")).all()
+    assert len(failures) >= 5 and all(e.user_id == writer.id for e in failures)
+    for event in failures:
+        assert (event.at.hour, event.at.minute, event.at.second) == (0, 0, 0)
+        assert "guess" not in event.detail
+
+
+# --- audit 4: a deactivated writer can still withdraw -------------------------------------------
+
+def deactivate(client, admin, user):
+    login(client, admin)
+    return client.post(f"/admin/users/{user.id}/deactivate")
+
+
+def test_a_deactivated_writer_can_sign_in_only_to_withdraw(app, client, writer, admin):
+    entry = factories.make_entry(writer, title="Night shift", body=WORDS)
+    factories.make_share(writer, entry, accepted=True)
+    deactivate(client, admin, writer)
+    phone = app.test_client()
+    signed_in = sign_in_as(phone, "writer", factories.PASSWORD)
+    assert signed_in.status_code == 302
+    page = phone.get(signed_in.location).get_data(as_text=True)
+    assert "Night shift" in page and "Withdraw" in page and "Sign out" in page
+    for refused in ("/journal/", f"/journal/{entry.id}", "/journal/shared", "/journal/new",
+                    "/account/password", "/research/queue", "/admin/users"):
+        response = phone.get(refused)
+        assert response.status_code in (302, 403, 404), refused
+        assert WORDS not in response.get_data(as_text=True)
+    assert phone.post(f"/journal/{entry.id}/share/withdraw").status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Share)) == 1
+    withdrawn = phone.post(f"/withdraw/{entry.id}", follow_redirects=True)
+    assert withdrawn.status_code == 200
+    assert db.session.scalar(db.select(db.func.count()).select_from(Share)) == 0
+    phone.post("/withdraw/sign-out")
+    assert phone.get("/withdraw/").status_code == 302
+
+
+def test_the_withdraw_only_page_shows_nothing_to_anyone_else(app, client, writer, other_writer,
+                                                             admin):
+    entry = factories.make_entry(writer, title="Night shift", body=WORDS)
+    factories.make_share(writer, entry, accepted=True)
+    deactivate(client, admin, writer)
+    login(client, other_writer)
+    assert "Night shift" not in client.get("/withdraw/", follow_redirects=True).get_data(
+        as_text=True)
+    assert client.post(f"/withdraw/{entry.id}").status_code in (302, 403, 404)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Share)) == 1
+
+
+def test_a_deactivated_researcher_still_cannot_sign_in(app, client, researcher, admin):
+    deactivate(client, admin, researcher)
+    refused = sign_in_as(app.test_client(), "researcher", factories.PASSWORD)
+    assert refused.status_code == 422
+
+
+def test_the_admin_is_told_what_deactivating_a_writer_does_to_their_shares(client, admin,
+                                                                           writer):
+    login(client, admin)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert "only to see and withdraw their shared entries" in page
+    done = client.post(f"/admin/users/{writer.id}/deactivate", follow_redirects=True)
+    assert "only to see and withdraw their shared entries" in done.get_data(as_text=True)
 
 
 # --- low: an invite code never travels in the session cookie ------------------------------------

@@ -66,6 +66,11 @@ class User(UserMixin, db.Model):
         return not self.active and self.requested_by_id is not None
 
     @property
+    def may_only_withdraw(self) -> bool:
+        """A deactivated writer may still sign in, but only to withdraw their shares."""
+        return not self.active and self.role is Role.WRITER and self.requested_by_id is None
+
+    @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
@@ -95,8 +100,9 @@ class LoginFailure(db.Model):
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "user:<keyed hash of the username>", "addr:<client address>" or "signup:<address>";
-    #: never what was typed as a username, which is sometimes a password.
+    #: "user:<keyed hash of the username>" (untrusted clients), "device:<keyed hash>" (one
+    #: trusted device and account), "addr:<client address>", "signup:<address>" or
+    #: "password:<user id>"; never what was typed as a username, which is sometimes a password.
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,44 +1,30 @@
-"""Accounts: sign-up, sign-in with throttling, password changes and admin actions."""
+"""Accounts: sign-up, sessions, password changes and admin actions (sign-in is in sign_in)."""
 
 import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import InviteCode, LoginFailure, Role, User
 from journal.models.types import utcnow
-from journal.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from journal.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from journal.services import audit
-from journal.services.errors import AccountError, SignInThrottled, SignUpThrottled
+from journal.services.errors import AccountError, SignUpThrottled
+from journal.services.sign_in import (
+    SignInLimits,
+    check_current_password,
+    count_failures,
+    normalise_username,
+)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 USERNAME_RULES = ("3 to 30 characters: lower-case letters, numbers, dots, dashes or underscores, "
                   "starting with a letter or number")
 INVITE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class SignInLimits:
-    """How many failures, per account and per client address, within ``window``."""
-
-    per_account: int
-    per_address: int
-    window: timedelta
-
-    @property
-    def minutes(self) -> int:
-        """The window in whole minutes, for messages."""
-        return int(self.window.total_seconds() // 60)
-
-
-def normalise_username(username: str) -> str:
-    """Usernames are case-insensitive: keep them lower-case and trimmed."""
-    return username.strip().lower()
 
 
 def check_username(username: str) -> str:
@@ -89,7 +75,7 @@ def sign_up_writer(username: str, password: str, invite_code: str | None, open_s
 
 
 def _usable_invite(code: str, address_key: str, limits: SignInLimits) -> InviteCode:
-    if _failures(address_key, utcnow() - limits.window) >= limits.per_address:
+    if count_failures(address_key, utcnow() - limits.window) >= limits.per_address:
         raise SignUpThrottled("Too many sign-up attempts with a wrong invite code from this "
                               f"network. Wait {limits.minutes} minutes, then try again.")
     digest = _invite_digest(code)
@@ -171,45 +157,6 @@ def deactivate(admin: User, user: User) -> None:
     db.session.commit()
 
 
-def authenticate(username: str, password: str, client_addr: str, limits: SignInLimits,
-                 name_key: str) -> User:
-    """Return the user if the password is right, counting and throttling failures.
-
-    Failures are kept in the database so the limits hold across several server processes. An
-    account locks after ``limits.per_account`` failures; an address, shared by a whole hospital
-    behind NAT, only after the much higher ``limits.per_address``.
-    """
-    name = normalise_username(username)[:50]
-    # A keyed hash: a username typed into the wrong box is often a password, so it is never kept.
-    account_key = "user:" + hmac.new(name_key.encode(), name.encode(), "sha256").hexdigest()[:40]
-    address_key = f"addr:{client_addr}"[:100]
-    since = utcnow() - limits.window
-    if (_failures(account_key, since) >= limits.per_account
-            or _failures(address_key, since) >= limits.per_address):
-        audit.record_now("sign_in_throttled")
-        raise SignInThrottled("Too many failed sign-in attempts. For your security, wait "
-                              f"{limits.minutes} minutes before trying again.")
-    user = db.session.scalar(select(User).where(User.username == name))
-    if not verify_password(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        db.session.add_all([LoginFailure(key=account_key), LoginFailure(key=address_key)])
-        audit.record_now("sign_in_failed", user, detail=user.username if user else "")
-        raise AccountError("The username or password is not right. Check them and try again.")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == account_key))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    audit.record("sign_in", user)
-    db.session.commit()
-    return user
-
-
-def _failures(key: str, since) -> int:
-    return db.session.scalar(select(func.count()).select_from(LoginFailure)
-                             .where(LoginFailure.key == key, LoginFailure.at >= since)) or 0
-
-
 def sign_out(user: User) -> None:
     """End every session of ``user``, including remembered ones on other devices."""
     user.session_version += 1
@@ -217,10 +164,10 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; ends the user's other sessions."""
-    if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not right", "current_password")
+def change_password(user: User, current: str, new: str, limits: SignInLimits) -> None:
+    """Change the password after checking the current one (throttled); ends the user's other
+    sessions."""
+    check_current_password(user, current, limits)
     check_password(new, user.username, "new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
@@ -230,12 +177,21 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def load_session_user(identity: str) -> User | None:
     """Resolve a session identity ("id:version") to an active user, or None if it is void."""
+    user = _identified(identity)
+    return user if user is not None and user.active else None
+
+
+def load_withdrawing_user(identity: str) -> User | None:
+    """Resolve a withdraw-only session identity to a deactivated writer, or None if it is void."""
+    user = _identified(identity)
+    return user if user is not None and user.may_only_withdraw else None
+
+
+def _identified(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
-        return None
-    if not hmac.compare_digest(str(user.session_version), version):
+    if user is None or not hmac.compare_digest(str(user.session_version), version):
         return None
     return user

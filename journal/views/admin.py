@@ -57,7 +57,11 @@ def deactivate(user_id: int):
     except AccountError as error:
         flash(error.message, "error")
     else:
-        flash(f"Account {user.username} deactivated and signed out everywhere.", "success")
+        also = (" They can still sign in, but only to see and withdraw their shared entries; "
+                "what they shared stays with the research team until they withdraw it."
+                if user.role is Role.WRITER else "")
+        flash(f"Account {user.username} deactivated and signed out everywhere.{also}",
+              "success")
     return redirect(url_for("admin.users"))
 
 
