@@ -53,10 +53,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         reading,
         research,
         sharing,
+        withdrawals,
     )
 
     for module in (main, auth, journal, sharing, research, codebook, explore, collections,
-                   reading, admin):
+                   reading, admin, withdrawals):
         app.register_blueprint(module.bp)
 
     from journal import cli

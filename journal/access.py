@@ -16,7 +16,10 @@ T = TypeVar("T")
 #: The only endpoints reachable without signing in. Everything else is denied by default.
 PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup",
                               # checks for itself: public collections need no account
-                              "reading.read", "main.service_worker", "main.offline"})
+                              "reading.read", "main.service_worker", "main.offline",
+                              # check for themselves: a deactivated writer's withdraw-only session
+                              "withdrawals.index", "withdrawals.withdraw",
+                              "withdrawals.sign_out"})
 
 
 def init_app(app: Flask) -> None:

@@ -27,3 +27,24 @@ def _keep_session_alive() -> None:
     # A permanent session is refreshed on each request, so PERMANENT_SESSION_LIFETIME is an
     # idle timeout rather than an absolute one.
     session.permanent = True
+
+
+#: Session key of a deactivated writer's withdraw-only session. It is not a Flask-Login session:
+#: the writer never becomes ``current_user``, so every page but the withdraw-only ones refuses them.
+WITHDRAW_ONLY = "withdraw_only"
+
+
+def begin_withdraw_only(user: User) -> None:
+    """Start a fresh session in which ``user`` (a deactivated writer) may only withdraw."""
+    session.clear()
+    session[WITHDRAW_ONLY] = user.get_id()
+
+
+def withdrawing_user() -> User | None:
+    """The deactivated writer of this withdraw-only session, or None."""
+    return accounts.load_withdrawing_user(str(session.get(WITHDRAW_ONLY, "")))
+
+
+def end_withdraw_only() -> None:
+    """Sign out of a withdraw-only session."""
+    session.pop(WITHDRAW_ONLY, None)

@@ -29,9 +29,19 @@ class Defaults:
     IDLE_TIMEOUT_MINUTES = 60
     #: Days a "remember me" cookie lasts (at most 14).
     REMEMBER_DAYS = 14
-    #: Failed sign-ins allowed per username and per client address in the window below.
+    #: Failed sign-ins allowed per username in the window below (then that account is locked).
     LOGIN_MAX_FAILURES = 5
+    #: Failed sign-ins allowed per client address in the window: high, as a hospital's whole
+    #: staff may share one NAT address.
+    LOGIN_ADDRESS_MAX_FAILURES = 100
     LOGIN_WINDOW_MINUTES = 15
+    #: Days a device stays trusted for an account after its last good sign-in there: failures
+    #: from it are counted apart, so strangers' wrong guesses never lock the owner out.
+    DEVICE_TRUST_DAYS = 90
+    #: Wrong invite codes allowed per client address in the login window, then sign-up waits.
+    SIGNUP_ADDRESS_MAX_FAILURES = 20
+    #: New shares reach the review queue together once this many wait (or on a later day).
+    SHARE_RELEASE_BATCH = 5
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     #: Entries shown per page in a writer's journal.

@@ -7,7 +7,7 @@ from journal.context import Context
 from journal.extensions import db
 from journal.models import Audience, Collection, Entry, Role, Scope, Share, Tag, Theme, User
 from journal.passwords import hash_password
-from journal.services import accounts, collections, research, sharing
+from journal.services import accounts, collections, research, review_queue, sharing
 from journal.services import journal as journal_service
 from journal.services.journal import EntryFields
 
@@ -48,10 +48,13 @@ def make_entry(author: User, body: str = "A quiet shift, and a kind word at hand
 
 def make_share(author: User, entry: Entry, text: str | None = None,
                context: Context | None = None, scope: Scope = Scope.LEADERS,
-               accepted: bool = False) -> Share:
-    """Share ``entry`` as its author would (pending review unless ``accepted``)."""
+               accepted: bool = False, held: bool = False) -> Share:
+    """Share ``entry`` as its author would (pending review unless ``accepted``), released to
+    the review queue unless ``held``."""
     share = sharing.share_entry(author, entry, text or entry.body, context or Context(), scope,
                                 replaces="")
+    if not held:
+        review_queue.release_now([share])
     if accepted:
         sharing.accept(share)
     return share

@@ -91,9 +91,14 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("admin.new_user", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "POST"): row(LOGIN, 403, 403, 403, 403, 422),
     ("admin.deactivate", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
+    ("admin.approve", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
     ("admin.invites", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
-    ("admin.invites", "POST"): row(LOGIN, 403, 403, 403, 403, 302),
+    ("admin.invites", "POST"): row(LOGIN, 403, 403, 403, 403, 200),
     ("admin.audit_log", "GET"): row(LOGIN, 403, 403, 403, 403, 200),
+    # only a deactivated writer's withdraw-only session (see test_attack_operators)
+    ("withdrawals.index", "GET"): row(LOGIN, 403, 403, 403, 403, 403),
+    ("withdrawals.withdraw", "POST"): row(LOGIN, 403, 403, 403, 403, 403),
+    ("withdrawals.sign_out", "POST"): row(LOGIN, 403, 403, 403, 403, 403),
 }
 
 

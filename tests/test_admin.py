@@ -25,6 +25,8 @@ def test_users_page_lists_username_role_and_status(client, signed_in_admin, writ
 
 
 def test_admin_creates_researcher_leader_and_admin_accounts(client, signed_in_admin):
+    """Researcher and admin accounts also need a second admin (see test_attack_operators)."""
+    second = factories.make_user("admin", username="secondadmin")
     for name, role in (("res1", "researcher"), ("lead1", "leader"), ("adm1", "admin")):
         response = client.post("/admin/users/new", data={
             "username": name, "role": role, "password": "temporary pass 1",
@@ -32,11 +34,18 @@ def test_admin_creates_researcher_leader_and_admin_accounts(client, signed_in_ad
         assert response.status_code == 302
         user = db.session.scalar(db.select(User).where(User.username == name))
         assert user.role.value == role
+        if role != "leader":
+            approver = client.application.test_client()
+            login(approver, second)
+            assert approver.post(f"/admin/users/{user.id}/approve").status_code == 302
         assert login(client.application.test_client(), user, "temporary pass 1")
-    details = [e.detail for e in db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.action == "account_created",
-                                    AuditEvent.user_id == signed_in_admin.id))]
-    assert details == ["res1 as researcher", "lead1 as leader", "adm1 as admin"]
+    details = [(e.action, e.detail) for e in db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action.startswith("account_"),
+                                    AuditEvent.user_id == signed_in_admin.id)
+        .order_by(AuditEvent.id))]
+    assert details == [("account_requested", "res1 as researcher"),
+                       ("account_created", "lead1 as leader"),
+                       ("account_requested", "adm1 as admin")]
 
 
 def test_create_account_keeps_input_on_error(client, signed_in_admin, writer):
@@ -54,9 +63,11 @@ def test_deactivation_ends_sessions_and_blocks_sign_in(app, client, signed_in_ad
     response = client.post(f"/admin/users/{writer.id}/deactivate")
     assert response.status_code == 302
     assert phone.get("/journal/").status_code == 302
-    refused = app.test_client().post("/login", data={"username": "writer",
-                                                     "password": factories.PASSWORD})
-    assert refused.status_code == 422
+    # A deactivated writer signs in only to a page that lists and withdraws their shares.
+    limited = app.test_client()
+    response = limited.post("/login", data={"username": "writer", "password": factories.PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("/withdraw/")
+    assert limited.get("/journal/").status_code == 302
     assert "Deactivated" in client.get("/admin/users").get_data(as_text=True)
 
 

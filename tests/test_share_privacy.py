@@ -5,7 +5,7 @@ anyone who reads the database without the server's share key.
 """
 
 import pytest
-from sqlalchemy import String, Text, inspect
+from sqlalchemy import Date, String, Text, inspect
 
 from journal.extensions import db
 from journal.models import AuditEvent, ContextSharer, Entry, Share, User
@@ -71,7 +71,9 @@ def test_shared_tables_have_no_column_that_names_or_joins_to_a_user_or_entry():
     assert {c.name for c in Share.__table__.columns} == {
         "id", "author_link", "text", "month", "scope", "status", "return_reason",
         "needs_safeguarding_review", "ctx_role", "ctx_field", "ctx_region", "ctx_registered",
-        "ctx_international"}
+        "ctx_international", "held_on"}
+    # The one day kept, only while a share is held back from the queue: a date, never a time.
+    assert isinstance(Share.__table__.c.held_on.type, Date)
 
 
 def test_database_columns_match_the_models_so_nothing_extra_hides_there(app):

@@ -146,8 +146,8 @@ def test_returned_share_shows_the_reason_and_can_be_shared_again(client, writer,
     assert f'value="{share_id}"' in form and "The research team returned this share" in form
     response = confirm(client, entry, wording="Sister [name] told me to rest.", replaces=share_id)
     assert response.status_code == 302
-    (share,) = shares()
-    assert share.id == share_id and share.status is ShareStatus.PENDING
+    (share,) = shares()  # the new version replaces the old, under a new id (audit finding 7)
+    assert share.id != share_id and share.status is ShareStatus.PENDING
     assert share.return_reason is None and share.text == "Sister [name] told me to rest."
 
 

@@ -36,6 +36,10 @@ class Role(StrEnum):
         """Admins manage accounts and invite codes (never entries)."""
         return self is Role.ADMIN
 
+    def needs_second_admin(self) -> bool:
+        """Research or admin access is given only with a second admin's approval."""
+        return self in (Role.RESEARCHER, Role.ADMIN)
+
 
 class User(UserMixin, db.Model):
     """Someone who signs in. No email or real name is kept on purpose."""
@@ -51,6 +55,20 @@ class User(UserMixin, db.Model):
     #: Bumped to end every session of this user (log out, password change, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The admin who asked for this account; set (with ``active`` off) until a different admin
+    #: approves, so no admin can give themselves research or admin access alone.
+    requested_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def awaiting_approval(self) -> bool:
+        """Whether the account waits for a second admin's approval."""
+        return not self.active and self.requested_by_id is not None
+
+    @property
+    def may_only_withdraw(self) -> bool:
+        """A deactivated writer may still sign in, but only to withdraw their shares."""
+        return not self.active and self.role is Role.WRITER and self.requested_by_id is None
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -82,13 +100,18 @@ class LoginFailure(db.Model):
     __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: "user:<username>" or "addr:<client address>".
+    #: "user:<keyed hash of the username>" (untrusted clients), "device:<keyed hash>" (one
+    #: trusted device and account), "addr:<client address>", "signup:<address>" or
+    #: "password:<user id>"; never what was typed as a username, which is sometimes a password.
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AuditEvent(db.Model):
-    """Security-relevant events. Never holds entry text, shared text or passwords."""
+    """Security-relevant events. Never holds entry text, shared text or passwords.
+
+    ``at`` is the day only (midnight UTC), so no event can be paired with a share by time.
+    """
 
     __tablename__ = "audit_events"
 

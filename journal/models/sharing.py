@@ -5,6 +5,7 @@ server (holding the share key) can compute; two shares of one author carry unrel
 """
 
 import secrets
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -70,6 +71,9 @@ class Share(db.Model):
                                                 default=ShareStatus.PENDING)
     #: Why a researcher returned it (shown to the author only on their own entry).
     return_reason: Mapped[str | None] = mapped_column(String(500))
+    #: Day it was (re-)shared while it waits to be released to the review queue in a batch;
+    #: None once released. Researchers see nothing of a held share.
+    held_on: Mapped[date | None] = mapped_column(default=None)
     #: Set by a researcher; keeps the share out of every collection until cleared.
     needs_safeguarding_review: Mapped[bool] = mapped_column(default=False)
     # Context the writer chose to include; "" means not given (see journal.context).

@@ -1,4 +1,4 @@
-"""Accounts: sign-up, sign-in with throttling, password changes and admin actions."""
+"""Accounts: sign-up, sessions, password changes and admin actions (sign-in is in sign_in)."""
 
 import hashlib
 import hmac
@@ -6,24 +6,25 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from journal.extensions import db
 from journal.models import InviteCode, LoginFailure, Role, User
 from journal.models.types import utcnow
-from journal.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from journal.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 from journal.services import audit
-from journal.services.errors import AccountError, SignInThrottled
+from journal.services.errors import AccountError, SignUpThrottled
+from journal.services.sign_in import (
+    SignInLimits,
+    check_current_password,
+    count_failures,
+    normalise_username,
+)
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,29}$")
 USERNAME_RULES = ("3 to 30 characters: lower-case letters, numbers, dots, dashes or underscores, "
                   "starting with a letter or number")
 INVITE_DAYS = 30
-
-
-def normalise_username(username: str) -> str:
-    """Usernames are case-insensitive: keep them lower-case and trimmed."""
-    return username.strip().lower()
 
 
 def check_username(username: str) -> str:
@@ -58,12 +59,13 @@ def _new_user(username: str, password: str, role: Role) -> User:
     return user
 
 
-def sign_up_writer(username: str, password: str, invite_code: str | None,
-                   open_signup: bool) -> User:
-    """Create a writer account; when sign-up is closed a valid unused invite code is needed."""
+def sign_up_writer(username: str, password: str, invite_code: str | None, open_signup: bool,
+                   client_addr: str, limits: SignInLimits) -> User:
+    """Create a writer account; when sign-up is closed a valid unused invite code is needed,
+    and wrong codes from one address are throttled (``limits.per_address`` per window)."""
     invite = None
     if not open_signup:
-        invite = _usable_invite(invite_code or "")
+        invite = _usable_invite(invite_code or "", f"signup:{client_addr}"[:100], limits)
     user = _new_user(username, password, Role.WRITER)
     if invite is not None:
         invite.used_at = utcnow()
@@ -72,10 +74,15 @@ def sign_up_writer(username: str, password: str, invite_code: str | None,
     return user
 
 
-def _usable_invite(code: str) -> InviteCode:
+def _usable_invite(code: str, address_key: str, limits: SignInLimits) -> InviteCode:
+    if count_failures(address_key, utcnow() - limits.window) >= limits.per_address:
+        raise SignUpThrottled("Too many sign-up attempts with a wrong invite code from this "
+                              f"network. Wait {limits.minutes} minutes, then try again.")
     digest = _invite_digest(code)
     invite = db.session.scalar(select(InviteCode).where(InviteCode.code_hash == digest))
     if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+        db.session.add(LoginFailure(key=address_key))
+        db.session.commit()
         raise AccountError("Enter a valid invite code: each code works once, for "
                            f"{INVITE_DAYS} days. Ask the research team for a new one.",
                            "invite_code")
@@ -87,12 +94,31 @@ def _invite_digest(code: str) -> str:
 
 
 def create_account(admin: User | None, username: str, role: Role, password: str) -> User:
-    """An admin (or, with ``admin=None``, the command line) creates an account of any role."""
+    """An admin (or, with ``admin=None``, the command line) creates an account of any role.
+
+    From the web, a researcher or admin account stays inactive until a second admin approves,
+    so no admin can give themselves research access (or an accomplice admin) alone.
+    """
     user = _new_user(username, password, role)
     how = "" if admin else " (command line)"
-    audit.record("account_created", admin, f"{user.username} as {role.value}{how}")
+    if admin is not None and role.needs_second_admin():
+        user.active, user.requested_by_id = False, admin.id
+        audit.record("account_requested", admin, f"{user.username} as {role.value}")
+    else:
+        audit.record("account_created", admin, f"{user.username} as {role.value}{how}")
     db.session.commit()
     return user
+
+
+def approve(admin: User, user: User) -> None:
+    """A second admin approves an account another admin asked for; it can then sign in."""
+    if not user.awaiting_approval:
+        raise AccountError(f"Account {user.username} is not waiting for approval")
+    if user.requested_by_id == admin.id:
+        raise AccountError("A different admin must approve an account you asked for")
+    user.active, user.requested_by_id = True, None
+    audit.record("account_approved", admin, f"{user.username} as {user.role.value}")
+    db.session.commit()
 
 
 def create_invite(admin: User) -> str:
@@ -124,45 +150,11 @@ def deactivate(admin: User, user: User) -> None:
     """Stop ``user`` signing in and end every session they have."""
     if user.id == admin.id:
         raise AccountError("You cannot deactivate your own account")
-    user.active = False
+    # Deactivating an account that waits for approval also cancels the request.
+    user.active, user.requested_by_id = False, None
     user.session_version += 1
     audit.record("account_deactivated", admin, user.username)
     db.session.commit()
-
-
-def authenticate(username: str, password: str, client_addr: str, max_failures: int,
-                 window: timedelta) -> User:
-    """Return the user if the password is right, counting and throttling failures.
-
-    Failures are kept in the database so the limit holds across several server processes.
-    """
-    name = normalise_username(username)[:50]
-    keys = (f"user:{name}", f"addr:{client_addr}"[:100])
-    since = utcnow() - window
-    failures = db.session.scalar(
-        select(func.count()).select_from(LoginFailure)
-        .where(LoginFailure.key.in_(keys), LoginFailure.at >= since)
-        .group_by(LoginFailure.key).order_by(func.count().desc()).limit(1)
-    ) or 0
-    if failures >= max_failures:
-        audit.record_now("sign_in_throttled", detail=name)
-        minutes = int(window.total_seconds() // 60)
-        raise SignInThrottled("Too many failed sign-in attempts. For your security, wait "
-                              f"{minutes} minutes before trying again.")
-    user = db.session.scalar(select(User).where(User.username == name))
-    if not verify_password(user.password_hash if user else None, password) or not (
-        user and user.active
-    ):
-        db.session.add_all([LoginFailure(key=key) for key in keys])
-        audit.record_now("sign_in_failed", user, detail=name)
-        raise AccountError("The username or password is not right. Check them and try again.")
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == keys[0]))
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
-    audit.record("sign_in", user)
-    db.session.commit()
-    return user
 
 
 def sign_out(user: User) -> None:
@@ -172,10 +164,10 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; ends the user's other sessions."""
-    if not verify_password(user.password_hash, current):
-        raise AccountError("Your current password is not right", "current_password")
+def change_password(user: User, current: str, new: str, limits: SignInLimits) -> None:
+    """Change the password after checking the current one (throttled); ends the user's other
+    sessions."""
+    check_current_password(user, current, limits)
     check_password(new, user.username, "new_password")
     user.password_hash = hash_password(new)
     user.session_version += 1
@@ -185,12 +177,21 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def load_session_user(identity: str) -> User | None:
     """Resolve a session identity ("id:version") to an active user, or None if it is void."""
+    user = _identified(identity)
+    return user if user is not None and user.active else None
+
+
+def load_withdrawing_user(identity: str) -> User | None:
+    """Resolve a withdraw-only session identity to a deactivated writer, or None if it is void."""
+    user = _identified(identity)
+    return user if user is not None and user.may_only_withdraw else None
+
+
+def _identified(identity: str) -> User | None:
     user_id, _, version = identity.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.active:
-        return None
-    if not hmac.compare_digest(str(user.session_version), version):
+    if user is None or not hmac.compare_digest(str(user.session_version), version):
         return None
     return user

@@ -1,4 +1,10 @@
-"""The audit log: who did what security-relevant thing, and when. Never any entry text."""
+"""The audit log: who did what security-relevant thing, and on what day. Never any entry text.
+
+Events keep the day, not the time: with the time, an admin could pair a writer's sign-in with a
+share reaching the review queue.
+"""
+
+from datetime import UTC, datetime, time
 
 from sqlalchemy.orm import joinedload
 
@@ -8,7 +14,8 @@ from journal.models import AuditEvent, User
 
 def record(action: str, user: User | None = None, detail: str = "") -> None:
     """Add an audit event to the current transaction (the caller commits)."""
-    db.session.add(AuditEvent(action=action, user_id=user.id if user else None,
+    today = datetime.combine(datetime.now(UTC).date(), time(), UTC)
+    db.session.add(AuditEvent(at=today, action=action, user_id=user.id if user else None,
                               detail=detail[:200]))
 
 

@@ -19,3 +19,7 @@ class AccountError(DomainError):
 
 class SignInThrottled(AccountError):
     """Too many failed sign-ins for this username or address."""
+
+
+class SignUpThrottled(AccountError):
+    """Too many wrong invite codes from this address."""

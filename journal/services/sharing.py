@@ -8,6 +8,7 @@ recomputing ``author_link`` from the author's own entries, which needs the serve
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -112,10 +113,12 @@ def replace_all(wording: str) -> str:
 
 def share_entry(author: User, entry: Entry, wording: str, context: Context, scope: Scope,
                 replaces: str | None) -> Share:
-    """Share (or re-share) ``entry`` with the exact ``wording``; it waits for review.
+    """Share (or re-share) ``entry`` with the exact ``wording``; it is held, then waits for review.
 
     ``replaces`` is the id of the share the preview was editing ("" for a first share), so a
-    stale or repeated form cannot share an entry twice or revive a withdrawn share.
+    stale or repeated form cannot share an entry twice or revive a withdrawn share. A re-share
+    is a new share with a new id: the old version goes at once, as on withdrawal, so nobody can
+    link old and new wording by id or see the new one arrive outside a batch.
     """
     wording, _ = privacy.hide_terms(wording.strip(), profile_of(author).terms())
     if not wording:
@@ -124,39 +127,55 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     if len(wording) > BODY_MAX:
         raise SharingError(f"The shared wording must be {BODY_MAX:,} characters or fewer "
                            f"(it is {len(wording):,})", "wording")
-    share = share_of(author, entry)
-    if share is None and replaces:
+    old = share_of(author, entry)
+    if old is None and replaces:
         raise SharingError("The shared version you were editing has been withdrawn. "
                            "Check the wording below and share it again if you want to.")
-    if share is not None and replaces != share.id:
+    if old is not None and replaces != old.id:
         raise SharingError("This entry is already shared. You can change the shared version "
                            "from the entry, or withdraw it.")
-    if share is None:
-        share = Share(author_link=_link(author, entry.id))
-        db.session.add(share)
-    elif share.text != wording:
-        _drop_stale_excerpts(share, wording)
-        withdrawn.remove_everywhere(share.text, keep=wording)  # the words dropped are withdrawn
-    was = share.scope
-    share.text, share.scope = wording, scope
+    follow = _tags_that_follow(old, wording) if old is not None else []
+    if old is not None:
+        if scope.rank < old.scope.rank:
+            withdrawn.remove_beyond(wording, scope)  # kept words may no longer go as far
+        _remove(old, keep=wording)  # only the words dropped count as withdrawn
+    share = Share(author_link=_link(author, entry.id), text=wording, scope=scope,
+                  month=utcnow().strftime("%Y-%m"), status=ShareStatus.PENDING)
     share.set_context(context)
-    share.month = utcnow().strftime("%Y-%m")
-    share.status, share.return_reason = ShareStatus.PENDING, None
+    _hold(share)
+    db.session.add(share)
     db.session.flush()
-    _release_items_beyond_scope(share, was)
+    for tag in follow:
+        tag.share_id = share.id
+    db.session.add_all(follow)
     _refresh_tally(author)
-    search.enqueue({share.id})  # back in review: out of search until accepted again
     db.session.commit()
     search.apply_pending()
     return share
 
 
-def _drop_stale_excerpts(share: Share, new_text: str) -> None:
-    """Excerpt tags whose passage is no longer in the new wording are removed."""
-    for tag in db.session.scalars(select(Tag).where(Tag.share_id == share.id,
-                                                    Tag.start.is_not(None))):
-        if new_text[tag.start:tag.end] != tag.quote:
-            db.session.delete(tag)
+def _hold(share: Share) -> None:
+    """Keep a new or re-worded share from the queue until a batch is released, so its arrival
+    cannot be paired with anyone's sign-in; only the day is stored, and only until release."""
+    share.held_on = date.today()
+
+
+def _tags_that_follow(old: Share, new_text: str) -> list[Tag]:
+    """New copies of the old version's tags that still apply: whole-entry tags, and excerpt tags
+    whose passage is still in the new wording (found again wherever it now is).
+
+    Memos and collection places do not follow: a memo may quote words the writer has just
+    taken out, and a collection should quote the new wording only after someone has read it.
+    """
+    follow = []
+    for tag in db.session.scalars(select(Tag).where(Tag.share_id == old.id)):
+        start = new_text.find(tag.quote) if tag.is_excerpt else None
+        if start == -1:
+            continue
+        follow.append(Tag(theme_id=tag.theme_id, researcher_id=tag.researcher_id,
+                          created_at=tag.created_at, start=start, quote=tag.quote,
+                          end=None if start is None else start + len(tag.quote)))
+    return follow
 
 
 def withdraw(author: User, entry: Entry) -> bool:
@@ -177,11 +196,18 @@ def withdraw_share(author: User, share: Share) -> None:
     The index is told to drop it and merge its segments so the words leave the index files;
     the caller applies that after committing.
     """
+    _remove(share)
+    _refresh_tally(author)
+
+
+def _remove(share: Share, keep: str = "") -> None:
+    """Delete ``share`` (tags and memos go with it; collection items read "withdrawn") and have
+    the index purge its words once the caller commits. Quotes of its words in research writing
+    go too, except runs still in ``keep`` (the new wording of a re-share)."""
     search.enqueue({share.id}, purge=True)
-    withdrawn.remove_everywhere(share.text)
+    withdrawn.remove_everywhere(share.text, keep=keep)
     db.session.delete(share)
     db.session.flush()
-    _refresh_tally(author)
 
 
 def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
@@ -249,8 +275,9 @@ def _refresh_tally(author: User) -> None:
 # --- the research team's side -------------------------------------------------------------------
 
 def pending_shares() -> list[Share]:
-    """Shares waiting for review, oldest month first (no finer order is kept)."""
-    return db.session.scalars(select(Share).where(Share.status == ShareStatus.PENDING)
+    """Released shares waiting for review, oldest month first (no finer order is kept)."""
+    return db.session.scalars(select(Share).where(Share.status == ShareStatus.PENDING,
+                                                  Share.held_on.is_(None))
                               .order_by(Share.month, Share.id)).all()
 
 
@@ -268,15 +295,16 @@ def shares_in_order(share_ids: list[str]) -> list[Share]:
 
 
 def get_share(share_id: str) -> Share | None:
-    """One share by its opaque id."""
-    return db.session.get(Share, share_id)
+    """One share by its opaque id, as the research team may see it (None while it is held)."""
+    share = db.session.get(Share, share_id)
+    return share if share is not None and share.held_on is None else None
 
 
 def accept(share: Share) -> None:
     """Accept a share for analysis (and, within its scope, for collections)."""
     if share.status is ShareStatus.ACCEPTED:
         raise SharingError("This share was accepted already")
-    share.status, share.return_reason = ShareStatus.ACCEPTED, None
+    share.status, share.return_reason, share.held_on = ShareStatus.ACCEPTED, None, None
     search.enqueue({share.id})
     db.session.commit()
     search.apply_pending()

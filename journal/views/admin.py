@@ -1,6 +1,14 @@
 """Admin pages: accounts, invite codes and the audit log. Never any entry."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
@@ -30,7 +38,12 @@ def new_user():
         except AccountError as error:
             attach_error(form, error)
         else:
-            flash(f"Account {user.username} created as {user.role.label.lower()}.", "success")
+            role = user.role.label.lower()
+            if user.awaiting_approval:
+                flash(f"Account {user.username} asked for as {role}. A second admin must "
+                      "approve it on this page before it can sign in.", "success")
+            else:
+                flash(f"Account {user.username} created as {role}.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/new_user.html", form=form), 422 if has_errors(form) else 200
 
@@ -44,7 +57,24 @@ def deactivate(user_id: int):
     except AccountError as error:
         flash(error.message, "error")
     else:
-        flash(f"Account {user.username} deactivated and signed out everywhere.", "success")
+        also = (" They can still sign in, but only to see and withdraw their shared entries; "
+                "what they shared stays with the research team until they withdraw it."
+                if user.role is Role.WRITER else "")
+        flash(f"Account {user.username} deactivated and signed out everywhere.{also}",
+              "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/approve")
+def approve(user_id: int):
+    """Approve a researcher or admin account that a different admin asked for."""
+    user = found_or_404(accounts.get_user_or_none(user_id))
+    try:
+        accounts.approve(current_user, user)
+    except AccountError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Account {user.username} approved: it can sign in now.", "success")
     return redirect(url_for("admin.users"))
 
 
@@ -52,12 +82,14 @@ def deactivate(user_id: int):
 def invites():
     """Make single-use invite codes for writers when sign-up is closed."""
     form = ConfirmForm()
-    if form.validate_on_submit():
-        code = accounts.create_invite(current_user)
-        flash(f"New invite code: {code}. Copy it now: it will not be shown again. "
-              f"It works once, for {accounts.INVITE_DAYS} days.", "success")
-        return redirect(url_for("admin.invites"))
-    return render_template("admin/invites.html", form=form, invites=accounts.list_invites())
+    code = accounts.create_invite(current_user) if form.validate_on_submit() else None
+    # The new code is shown on this response only, never flashed: a flash message travels in
+    # the session cookie, which is signed but readable by anyone who holds it.
+    response = make_response(render_template("admin/invites.html", form=form, new_code=code,
+                                              days=accounts.INVITE_DAYS,
+                                              invites=accounts.list_invites()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/audit")

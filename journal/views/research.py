@@ -1,6 +1,8 @@
 """The research team's review of shared entries. Researchers never see who wrote anything."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
@@ -15,7 +17,7 @@ from journal.forms import (
     theme_choices,
 )
 from journal.models import Role, Share
-from journal.services import collections, research, sharing
+from journal.services import collections, research, review_queue, sharing
 from journal.services.errors import DomainError
 
 bp = Blueprint("research", __name__, url_prefix="/research")
@@ -25,7 +27,8 @@ require_role(bp, Role.can_review_shares)
 
 @bp.get("/queue")
 def queue():
-    """Shares waiting for review."""
+    """Shares waiting for review; held ones are released in a batch on the way in."""
+    review_queue.release_held_shares(date.today(), int(current_app.config["SHARE_RELEASE_BATCH"]))
     shares = sharing.pending_shares()
     return render_template("research/queue.html", shares=shares,
                            contexts=sharing.shown_contexts(shares))
