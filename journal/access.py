@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
+from flask import Blueprint, Flask, abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from journal.extensions import login_manager
@@ -24,33 +24,52 @@ def init_app(app: Flask) -> None:
     app.before_request(_require_sign_in)
 
 
-#: Where a writer saves an entry: a save that arrives after the session ended is kept.
-ENTRY_EDITORS = frozenset({"journal.new", "journal.edit"})
+#: Where a writer's words arrive: a save of an entry, or its editor's autosave.
+ENTRY_EDITORS = frozenset({"journal.new", "journal.edit", "journal.autosave"})
+
+OTHER_ACCOUNT = ("This page was opened by another account on this device, so nothing was saved "
+                 "to yours. What was typed there is kept for its writer, who will see it after "
+                 "signing in.")
+SESSION_ENDED = ("Your session had ended, so we kept what you wrote. Sign in again and it will "
+                 "be back in the editor.")
 
 
 def _require_sign_in():
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None  # unknown URLs fall through to the 404 handler
-    if current_user.is_authenticated:
-        return None
-    return keep_unsaved_writing() or login_manager.unauthorized()
+    kept = keep_unsaved_writing()
+    if kept is not None or current_user.is_authenticated:
+        return kept
+    return login_manager.unauthorized()
 
 
 def keep_unsaved_writing():
-    """A save of an entry after the session ended: keep the text and send the writer to sign in.
+    """Words this session may not save (it ended, or the page was another account's): keep them.
 
-    Returns the redirect, or None when this request is not such a save.
+    The editor's signed author note says whose they are; they are kept for that writer alone.
+    Returns the response, or None when this request is not such a save.
     """
-    if (request.method != "POST" or request.endpoint not in ENTRY_EDITORS
-            or current_user.is_authenticated):
+    if request.method != "POST" or request.endpoint not in ENTRY_EDITORS:
         return None
-    key = drafts.keep(request.form.to_dict(), request.form.get("author", ""))
-    if key is None:
+    fields = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    author = drafts.author_of(str(fields.get("author", ""))) if isinstance(fields, dict) else None
+    if author is None or (current_user.is_authenticated and current_user.id == author):
         return None
-    session["kept_draft"] = key
-    flash("Your session had ended, so we kept what you wrote. Sign in again and it will be "
-          "back in the editor.", "info")
+    drafts.keep(author, _entry_in_url(), fields)
+    message = OTHER_ACCOUNT if current_user.is_authenticated else SESSION_ENDED
+    if request.endpoint == "journal.autosave":
+        return jsonify(error=message), 409
+    if current_user.is_authenticated:
+        flash(message, "error")
+        return redirect(url_for("main.index"))
+    flash(message, "info")
     return redirect(url_for("auth.login", next=request.path))
+
+
+def _entry_in_url() -> int | None:
+    args = request.view_args or {}
+    value = str(args.get("entry_id", args.get("slot", "")))
+    return int(value) if value.isdigit() else None
 
 
 def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:

@@ -1,9 +1,10 @@
-"""Keeping what a writer typed when their session ended mid-entry, until they sign in again.
+"""Keeping what a writer typed when the editor could not save it, until they sign in again.
 
 The editor carries a signed note of who is writing. If a save arrives after the session ended,
-the typed fields are kept (server-side, for a day) under a random token in the browser's
-session; after signing in as that same writer, the editor opens with the text restored. Nobody
-else signing in on the device gets it: the kept text is bound to its writer.
+or from a page another account opened on the same device, the typed fields are kept
+(server-side, for a day) for the writer the note names, bound to the entry they came from.
+After signing in as that writer, that entry's editor opens with the text restored. Nobody else
+gets it, and nobody else's actions delete it.
 """
 
 import json
@@ -15,7 +16,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select
 
 from journal.extensions import db
-from journal.models import Draft, PendingDraft, User
+from journal.models import Draft, Entry, PendingDraft, User
 from journal.models.types import utcnow
 
 FIELDS = ("title", "body", "entry_date", "support", "prompt_key", "version")
@@ -31,39 +32,58 @@ def author_token(user: User) -> str:
     return _signer().dumps(user.id)
 
 
-def keep(form: dict, token: str) -> str | None:
-    """Keep the entry fields of ``form`` for the writer named by ``token``; None if unsigned."""
+def author_of(token: str) -> int | None:
+    """The user id a signed author note names, or None if it is not ours."""
     try:
         user_id = _signer().loads(token, max_age=int(timedelta(days=30).total_seconds()))
     except BadSignature:
         return None
+    return user_id if isinstance(user_id, int) else None
+
+
+def keep(user_id: int, entry_id: int | None, form: dict) -> None:
+    """Keep the entry fields of ``form`` for ``user_id``, for the editor of ``entry_id``."""
     db.session.execute(delete(PendingDraft).where(PendingDraft.created_at < utcnow() - KEEP_FOR))
-    key = secrets.token_urlsafe(32)
-    fields = {name: form.get(name, "") for name in FIELDS}
-    db.session.add(PendingDraft(key=key, user_id=user_id, fields=json.dumps(fields)))
+    if entry_id is not None and db.session.scalar(
+            select(Entry.author_id).where(Entry.id == entry_id)) != user_id:
+        entry_id = None  # never bind the text to an entry its writer does not own
+    fields = {name: str(form.get(name, "")) for name in FIELDS}
+    db.session.add(PendingDraft(key=secrets.token_urlsafe(32), user_id=user_id,
+                                entry_id=entry_id, fields=json.dumps(fields)))
     db.session.commit()
-    return key
 
 
-def take(key: str, user: User) -> dict | None:
-    """The kept fields for ``user`` (deleted as they are handed back); None if not theirs."""
-    draft = db.session.scalar(select(PendingDraft).where(PendingDraft.key == key))
+def take(user: User, entry_id: int | None) -> dict | None:
+    """The oldest kept fields of ``user`` for ``entry_id``'s editor, deleted as handed back."""
+    bound = (PendingDraft.entry_id.is_(None) if entry_id is None
+             else PendingDraft.entry_id == entry_id)
+    draft = db.session.scalar(
+        select(PendingDraft)
+        .where(PendingDraft.user_id == user.id, bound,
+               PendingDraft.created_at >= utcnow() - KEEP_FOR)
+        .order_by(PendingDraft.created_at, PendingDraft.id).limit(1))
     if draft is None:
         return None
     db.session.delete(draft)
     db.session.commit()
-    if draft.user_id != user.id or draft.created_at < utcnow() - KEEP_FOR:
-        return None
     return json.loads(draft.fields)
 
 
 # --- autosave -----------------------------------------------------------------------------------
+
+def _slot_is(slot: str):
+    """Rows of ``slot``: "new", or that entry's id, matched on the entry itself too."""
+    entry_id = None if slot == "new" else int(slot)
+    return Draft.slot == slot, (Draft.entry_id.is_(None) if entry_id is None
+                                else Draft.entry_id == entry_id)
+
 
 def autosave(user: User, slot: str, fields: dict) -> Draft:
     """Store the latest autosaved fields for ``slot`` ("new" or an own entry's id)."""
     clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
     draft = db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
     draft = draft or Draft(user_id=user.id, slot=slot)
+    draft.entry_id = None if slot == "new" else int(slot)
     draft.fields = json.dumps(clean)
     draft.updated_at = utcnow()
     db.session.add(draft)
@@ -73,7 +93,7 @@ def autosave(user: User, slot: str, fields: dict) -> Draft:
 
 def autosaved(user: User, slot: str) -> Draft | None:
     """The autosaved draft for ``slot``, if any."""
-    return db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
+    return db.session.scalar(select(Draft).where(Draft.user_id == user.id, *_slot_is(slot)))
 
 
 def clear(user: User, slot: str) -> None:
@@ -82,6 +102,7 @@ def clear(user: User, slot: str) -> None:
 
 
 def clear_for_entry(entry) -> None:
-    """Forget the draft of an entry that has just been saved (the caller commits)."""
+    """Forget every draft of an entry that has been saved or deleted (the caller commits)."""
     db.session.execute(delete(Draft).where(Draft.user_id == entry.author_id,
                                            Draft.slot == str(entry.id)))
+    db.session.execute(delete(Draft).where(Draft.entry_id == entry.id))

@@ -75,6 +75,7 @@ def delete_entry(author: User, entry: Entry) -> None:
     share = sharing.share_of(author, entry)
     if share is not None:
         sharing.withdraw_share(author, share)
+    drafts.clear_for_entry(entry)  # its autosave must not pass to a later entry with its id
     db.session.delete(entry)
     db.session.commit()
     if share is not None:

@@ -3,7 +3,16 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from journal.forms import (
@@ -44,9 +53,17 @@ def login():
         except AccountError as error:
             form.form_errors.append(error.message)
             return render_template("auth/login.html", form=form), 422
-        login_user(user, remember=form.remember.data)
+        _start_session(user, remember=form.remember.data)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # A clean session: a page or autosave left open by whoever used this browser before can
+    # carry no token or state that is still good for this account (a ward computer, a lent phone).
+    session.clear()
+    session.permanent = True  # cleared with the rest: the idle timeout applies from the start
+    login_user(user, remember=remember)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -63,7 +80,7 @@ def signup():
         except AccountError as error:
             attach_error(form, error)
         else:
-            login_user(user)
+            _start_session(user)
             flash("Welcome. Your journal is private: only you can read it.", "success")
             return redirect(url_for("journal.index"))
     status = 422 if has_errors(form) else 200
@@ -75,6 +92,7 @@ def logout():
     """Sign out here and end this account's sessions everywhere."""
     accounts.sign_out(current_user._get_current_object())
     logout_user()
+    session.clear()  # nothing of this session (its form token included) outlives it
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 

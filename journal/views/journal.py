@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
@@ -71,7 +70,7 @@ def check_ins():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Write a new entry."""
-    form = _restored_form() or _autosaved_form("new") or EntryForm()
+    form = _restored_form(None) or _autosaved_form("new") or EntryForm()
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
     if form.validate_on_submit():
@@ -109,11 +108,13 @@ def show(entry_id: int):
 def edit(entry_id: int):
     """Change one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
-    restored = _restored_form() or _autosaved_form(str(entry.id))
+    restored = _restored_form(entry.id) or _autosaved_form(str(entry.id))
     form = restored or EntryForm(obj=entry)
     if request.method == "GET" and restored is None:
         form.support.data = str(entry.support) if entry.support else None
         form.version.data = str(entry.version)
+    elif restored is not None and not str(form.version.data or "").isdigit():
+        form.version.data = "0"  # unknown starting point: the conflict page shows both
     if form.validate_on_submit():
         submitted = str(form.version.data or "")
         base = int(submitted) if submitted.isdigit() else None
@@ -164,10 +165,9 @@ def _autosaved_form(slot: str) -> EntryForm | None:
     return EntryForm(formdata=MultiDict(json.loads(draft.fields)))
 
 
-def _restored_form() -> EntryForm | None:
-    """The editor refilled with what was typed when the session ended, if this writer has it."""
-    key = session.pop("kept_draft", None) if request.method == "GET" else None
-    kept = drafts.take(key, current_user) if key else None
+def _restored_form(entry_id: int | None) -> EntryForm | None:
+    """This editor refilled with what its writer typed when it could not be saved, if any."""
+    kept = drafts.take(current_user, entry_id) if request.method == "GET" else None
     if kept is None:
         return None
     flash("We kept what you wrote when your session ended. Check it, then save.", "info")

@@ -1,0 +1,155 @@
+"""Attacks on shared devices, sessions and drafts: the next person on a ward computer gets nothing.
+
+Writer A opens an editor and leaves the tab; A signs out (or the session ends); writer B signs in
+in the same browser; A's old page then posts. Nothing of A's may reach B, and A keeps the text.
+"""
+
+import pytest
+
+from journal.extensions import db
+from journal.models import Draft, Entry, PendingDraft
+from tests import factories
+from tests.test_session_expiry import hidden, open_editor, sign_in
+
+WORDS = "Bed nine asked me to stay a minute and I could not, and it stayed with me."
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def sign_out(client) -> None:
+    page = client.get("/account/password").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": hidden(page, "csrf_token")})
+
+
+def stale_save(client, page: str, url: str = "/journal/new", **fields):
+    """Post the entry form of an old page, with the token and author note it carried."""
+    return client.post(url, data={"csrf_token": hidden(page, "csrf_token"),
+                                  "author": hidden(page, "author"), "title": "Night shift",
+                                  "body": WORDS, "entry_date": "2026-11-20", **fields})
+
+
+def entries_of(user) -> list[Entry]:
+    return db.session.scalars(db.select(Entry).where(Entry.author_id == user.id)).all()
+
+
+def drafts_of(user) -> list[Draft]:
+    return db.session.scalars(db.select(Draft).where(Draft.user_id == user.id)).all()
+
+
+# --- 4: a stale editor tab --------------------------------------------------------------------
+
+def test_a_stale_editor_tab_cannot_save_into_the_next_writers_journal(app, writer, other_writer):
+    ward = app.test_client()
+    page = open_editor(ward, writer)
+    sign_out(ward)
+    sign_in(ward, other_writer)
+    response = stale_save(ward, page)
+    assert response.status_code in (302, 409)
+    assert entries_of(other_writer) == [] and entries_of(writer) == []
+    shown = ward.get(response.location, follow_redirects=True).get_data(as_text=True)
+    assert "another account" in shown and WORDS not in shown
+    for url in ("/journal/", "/journal/new"):
+        assert WORDS not in ward.get(url).get_data(as_text=True)
+    sign_out(ward)
+    sign_in(ward, writer)  # the text is kept for its real author
+    assert WORDS in ward.get("/journal/new").get_data(as_text=True)
+
+
+def test_a_stale_autosave_cannot_land_in_the_next_writers_drafts(app, writer, other_writer):
+    ward = app.test_client()
+    page = open_editor(ward, writer)
+    sign_out(ward)
+    sign_in(ward, other_writer)
+    response = ward.post("/journal/drafts/new",
+                         json={"author": hidden(page, "author"), "body": WORDS},
+                         headers={"X-CSRFToken": hidden(page, "csrf_token")})
+    assert response.status_code in (400, 409)
+    assert WORDS not in response.get_data(as_text=True)
+    assert drafts_of(other_writer) == []
+    assert WORDS not in ward.get("/journal/new?restore=1").get_data(as_text=True)
+
+
+def test_a_stale_tab_cannot_save_into_the_next_writers_entry(app, writer, other_writer):
+    theirs = factories.make_entry(other_writer, body="B's own words")
+    ward = app.test_client()
+    page = open_editor(ward, writer)
+    sign_out(ward)
+    sign_in(ward, other_writer)
+    stale_save(ward, page, url=f"/journal/{theirs.id}/edit", version="1")
+    assert db.session.get(Entry, theirs.id).body == "B's own words"
+
+
+def test_signing_in_starts_a_fresh_session_so_old_tokens_stop_working(app, writer):
+    ward = app.test_client()
+    before = ward.get("/login").get_data(as_text=True)
+    sign_in(ward, writer)
+    response = ward.post("/journal/check-in", data={"csrf_token": hidden(before, "csrf_token"),
+                                                    "support": "3"})
+    assert response.status_code == 400  # the token from before signing in is void
+
+
+# --- 7: kept drafts go only to their author, into the entry they came from ------------------
+
+def keep_after_session_ends(app, writer, url="/journal/new", **fields):
+    """A's page posts after A's session ended; the text is kept. Returns the device."""
+    page = open_editor(app.test_client(), writer, url)
+    device = app.test_client()  # the browser dropped the ended session
+    response = stale_save(device, page, url=url, **fields)
+    assert response.status_code == 302 and "/login" in response.location
+    return device
+
+
+def test_another_account_opening_the_editor_does_not_delete_a_kept_draft(app, writer,
+                                                                          other_writer):
+    device = keep_after_session_ends(app, writer)
+    sign_in(device, other_writer)
+    assert WORDS not in device.get("/journal/new").get_data(as_text=True)
+    assert len(db.session.scalars(db.select(PendingDraft)).all()) == 1
+    sign_out(device)
+    sign_in(device, writer)
+    assert WORDS in device.get("/journal/new").get_data(as_text=True)
+
+
+def test_a_kept_draft_of_a_new_entry_does_not_restore_into_another_entry(app, writer):
+    entry = factories.make_entry(writer, body="Saved words")
+    device = keep_after_session_ends(app, writer)
+    sign_in(device, writer)
+    editor = device.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    assert WORDS not in editor and "Saved words" in editor
+    assert WORDS in device.get("/journal/new").get_data(as_text=True)  # where it came from
+
+
+def test_a_restored_edit_still_goes_through_the_conflict_check(app, writer):
+    entry = factories.make_entry(writer, body="Saved words")
+    other = app.test_client()
+    editor = open_editor(other, writer, f"/journal/{entry.id}/edit")
+    device = keep_after_session_ends(app, writer, f"/journal/{entry.id}/edit", version="1")
+    stale_save(other, editor, url=f"/journal/{entry.id}/edit", version="1",
+               body="Saved on the other phone")
+    sign_in(device, writer)
+    restored = device.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    assert WORDS in restored
+    response = stale_save(device, restored, url=f"/journal/{entry.id}/edit",
+                          version=hidden(restored, "version"))
+    assert response.status_code == 409
+    assert db.session.get(Entry, entry.id).body == "Saved on the other phone"
+
+
+# --- 11: drafts die with their entry -----------------
+
+def test_a_deleted_entrys_autosaved_draft_is_not_inherited_by_a_new_entry(app, writer):
+    client = app.test_client()
+    sign_in(client, writer)
+    token = hidden(client.get("/journal/").get_data(as_text=True), "csrf_token")
+    old = factories.make_entry(writer, body="First").id
+    client.post(f"/journal/drafts/{old}", json={"body": WORDS, "version": "1"},
+                headers={"X-CSRFToken": token})
+    client.post(f"/journal/{old}/delete", data={"csrf_token": token})
+    assert db.session.get(Entry, old) is None
+    assert drafts_of(writer) == []
+    new = factories.make_entry(writer, body="Second")
+    assert WORDS not in client.get(f"/journal/{new.id}/edit?restore=1").get_data(
+        as_text=True)
