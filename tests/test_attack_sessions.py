@@ -4,10 +4,14 @@ Writer A opens an editor and leaves the tab; A signs out (or the session ends); 
 in the same browser; A's old page then posts. Nothing of A's may reach B, and A keeps the text.
 """
 
+from datetime import timedelta
+
 import pytest
 
 from journal.extensions import db
 from journal.models import Draft, Entry, PendingDraft
+from journal.models.types import utcnow
+from journal.services import accounts
 from tests import factories
 from tests.test_session_expiry import hidden, open_editor, sign_in
 
@@ -138,7 +142,7 @@ def test_a_restored_edit_still_goes_through_the_conflict_check(app, writer):
     assert db.session.get(Entry, entry.id).body == "Saved on the other phone"
 
 
-# --- 11: drafts die with their entry -----------------
+# --- 11: drafts die with their entry; remember-me cookies expire on the server -----------------
 
 def test_a_deleted_entrys_autosaved_draft_is_not_inherited_by_a_new_entry(app, writer):
     client = app.test_client()
@@ -153,3 +157,20 @@ def test_a_deleted_entrys_autosaved_draft_is_not_inherited_by_a_new_entry(app, w
     new = factories.make_entry(writer, body="Second")
     assert WORDS not in client.get(f"/journal/{new.id}/edit?restore=1").get_data(
         as_text=True)
+
+
+def test_a_remember_me_cookie_older_than_remember_days_is_refused(app, writer, monkeypatch):
+    phone = app.test_client()
+    page = phone.get("/login").get_data(as_text=True)
+    phone.post("/login", data={"username": writer.username, "password": factories.PASSWORD,
+                               "remember": "y", "csrf_token": hidden(page, "csrf_token")})
+    remembered = phone.get_cookie("journal_remember").value
+    replay = app.test_client()
+    replay.set_cookie("journal_remember", remembered)
+    assert replay.get("/journal/").status_code == 200  # within REMEMBER_DAYS it works
+    later = utcnow() + timedelta(days=app.config["REMEMBER_DAYS"], hours=1)
+    monkeypatch.setattr(accounts, "utcnow", lambda: later)
+    old = app.test_client()
+    old.set_cookie("journal_remember", remembered)
+    response = old.get("/journal/")
+    assert response.status_code == 302 and "/login" in response.location

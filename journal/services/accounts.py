@@ -183,14 +183,22 @@ def change_password(user: User, current: str, new: str) -> None:
     db.session.commit()
 
 
-def load_session_user(identity: str) -> User | None:
-    """Resolve a session identity ("id:version") to an active user, or None if it is void."""
-    user_id, _, version = identity.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+def load_session_user(identity: str, max_age: timedelta) -> User | None:
+    """Resolve a session identity ("id:version:signed-in-at") to an active user, or None if void.
+
+    The sign-in time makes "remember me" end on the server after ``max_age``, whatever the
+    browser does with the cookie's own expiry.
+    """
+    parts = identity.split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return None
-    user = db.session.get(User, int(user_id))
+    user_id, version, signed_in_at = (int(part) for part in parts)
+    if utcnow().timestamp() - signed_in_at > max_age.total_seconds():
+        return None
+    user = db.session.get(User, user_id)
     if user is None or not user.active:
         return None
-    if not hmac.compare_digest(str(user.session_version), version):
+    if not hmac.compare_digest(str(user.session_version), str(version)):
         return None
+    user.signed_in_at = signed_in_at
     return user
