@@ -16,7 +16,9 @@ T = TypeVar("T")
 #: The only endpoints reachable without signing in. Everything else is denied by default.
 PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup",
                               # checks for itself: public collections need no account
-                              "reading.read", "main.service_worker", "main.offline"})
+                              "reading.read", "main.service_worker", "main.offline",
+                              # the writing page kept offline: it never holds anyone's text
+                              "main.writing_shell"})
 
 
 def init_app(app: Flask) -> None:

@@ -41,6 +41,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("journal.autosave", "POST"): row(LOGIN, 400, 400, 403, 403, 403),
     ("main.service_worker", "GET"): row(200, 200, 200, 200, 200, 200),
     ("main.offline", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("main.writing_shell", "GET"): row(200, 200, 200, 200, 200, 200),
+    ("journal.editor_tokens", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
     ("journal.check_ins", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
     ("sharing.preview", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("sharing.preview", "POST"): row(LOGIN, 200, 404, 403, 403, 403),

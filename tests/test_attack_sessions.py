@@ -4,6 +4,7 @@ Writer A opens an editor and leaves the tab; A signs out (or the session ends); 
 in the same browser; A's old page then posts. Nothing of A's may reach B, and A keeps the text.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,6 +141,32 @@ def test_a_restored_edit_still_goes_through_the_conflict_check(app, writer):
                           version=hidden(restored, "version"))
     assert response.status_code == 409
     assert db.session.get(Entry, entry.id).body == "Saved on the other phone"
+
+
+# --- 6: the service worker caches only a page that never holds user text ----------------------
+
+def cached_pages(worker: str) -> list[str]:
+    """The pages (not assets) a service worker script stores: its precache and page lists."""
+    lists = "".join(re.findall(r"const (?:PRECACHE|OFFLINE_PAGES) = \[(.*?)\];", worker, re.S))
+    paths = re.findall(r"'(/[^']*)'", lists) + re.findall(r"const SHELL = '([^']+)'", worker)
+    return [path for path in paths if not path.startswith("/static/")]
+
+
+def test_the_pages_the_service_worker_caches_hold_no_user_text(app):
+    nurse = factories.make_user("writer", username="wardnurse7")
+    device = keep_after_session_ends(app, nurse)  # a kept draft waiting for /journal/new
+    sign_in(device, nurse)
+    device.post("/journal/drafts/new", json={"body": "Autosaved " + WORDS},
+                headers={"X-CSRFToken": hidden(device.get("/journal/").get_data(as_text=True),
+                                               "csrf_token")})
+    pages = cached_pages(device.get("/sw.js").get_data(as_text=True))
+    assert pages
+    for path in pages:
+        body = device.get(path).get_data(as_text=True)
+        assert "wardnurse7" not in body and WORDS not in body, path
+        assert not re.search(r'name="(csrf_token|author)" value="[^"]', body), path
+    assert any('name="body"' in device.get(path).get_data(as_text=True) for path in pages)
+    assert WORDS in device.get("/journal/new").get_data(as_text=True)  # still kept for her
 
 
 # --- 11: drafts die with their entry; remember-me cookies expire on the server -----------------

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 from journal import charts
@@ -94,6 +95,13 @@ def autosave(slot: str):
         return jsonify(error="Send the entry's fields as JSON"), 400
     draft = drafts.autosave(current_user, slot, fields)
     return jsonify(saved_at=draft.updated_at.isoformat())
+
+
+@bp.get("/editor-tokens")
+def editor_tokens():
+    """What the offline writing page needs to save for the signed-in writer, fetched when online."""
+    return jsonify(owner=current_user.id, author=drafts.author_token(current_user),
+                   csrf_token=generate_csrf())
 
 
 @bp.get("/<int:entry_id>")

@@ -8,6 +8,12 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => {});
 }
 
+// Whose writing the offline shell may offer: whoever is signed in here now, else nobody.
+// (Bare pages, kept offline for anyone, say nothing.)
+const account = document.body.dataset.account;
+if (account) localStorage.setItem('journal-writer', account);
+else if (account === '') localStorage.removeItem('journal-writer');
+
 // A saved entry: drafts of it on this device are no longer needed.
 const saved = document.querySelector('[data-saved-slots]');
 if (saved) {
@@ -27,6 +33,7 @@ document.querySelectorAll('form[data-sign-out]').forEach((form) => {
     event.preventDefault();
     Object.keys(localStorage).filter((k) => k.startsWith('journal-draft:'))
       .forEach((k) => localStorage.removeItem(k));
+    localStorage.removeItem('journal-writer');
     try {
       if ('caches' in window) await caches.delete('journal-pages');
     } catch { /* nothing cached */ }
