@@ -71,9 +71,13 @@ def take(user: User, entry_id: int | None) -> dict | None:
 
 # --- autosave -----------------------------------------------------------------------------------
 
+def _entry_of(slot: str) -> int | None:
+    return None if slot == "new" else int(slot)
+
+
 def _slot_is(slot: str):
     """Rows of ``slot``: "new", or that entry's id, matched on the entry itself too."""
-    entry_id = None if slot == "new" else int(slot)
+    entry_id = _entry_of(slot)
     return Draft.slot == slot, (Draft.entry_id.is_(None) if entry_id is None
                                 else Draft.entry_id == entry_id)
 
@@ -83,7 +87,7 @@ def autosave(user: User, slot: str, fields: dict) -> Draft:
     clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
     draft = db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
     draft = draft or Draft(user_id=user.id, slot=slot)
-    draft.entry_id = None if slot == "new" else int(slot)
+    draft.entry_id = _entry_of(slot)
     draft.fields = json.dumps(clean)
     draft.updated_at = utcnow()
     db.session.add(draft)
