@@ -3,7 +3,17 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, Flask, abort, flash, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from journal.extensions import login_manager
@@ -32,6 +42,8 @@ ENTRY_EDITORS = frozenset({"journal.new", "journal.edit", "journal.autosave"})
 OTHER_ACCOUNT = ("This page was opened by another account on this device, so nothing was saved "
                  "to yours. What was typed there is kept for its writer, who will see it after "
                  "signing in.")
+NOT_KEPT = ("This page is out of date, so nothing was saved or kept. Sign in and open the "
+            "editor again.")
 SESSION_ENDED = ("Your session had ended, so we kept what you wrote. Sign in again and it will "
                  "be back in the editor.")
 
@@ -48,24 +60,50 @@ def _require_sign_in():
 def keep_unsaved_writing():
     """Words this session may not save (it ended, or the page was another account's): keep them.
 
-    The editor's signed author note says whose they are; they are kept for that writer alone.
+    The editor's signed author note says whose they are; they are kept for that writer alone,
+    and only while the note is fresh, from our own pages and within an entry's limits.
     Returns the response, or None when this request is not such a save.
     """
     if request.method != "POST" or request.endpoint not in ENTRY_EDITORS:
         return None
     fields = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     author = drafts.author_of(str(fields.get("author", ""))) if isinstance(fields, dict) else None
-    if author is None or (current_user.is_authenticated and current_user.id == author):
+    if author is None or (current_user.is_authenticated and current_user.id == author.user_id):
         return None
-    drafts.keep(author, _entry_in_url(), fields)
+    kept = (author.fresh and is_same_origin()
+            and drafts.keep(author.user_id, _entry_in_url(), fields))
+    if not kept:
+        return _not_kept()
     message = OTHER_ACCOUNT if current_user.is_authenticated else SESSION_ENDED
     if request.endpoint == "journal.autosave":
-        return jsonify(error=message), 409
+        return jsonify(error=message, kept=True), 409
     if current_user.is_authenticated:
         flash(message, "error")
         return redirect(url_for("main.index"))
     flash(message, "info")
     return redirect(url_for("auth.login", next=request.path))
+
+
+def _not_kept():
+    # Another account's page: its words are not shown to whoever is signed in now. With nobody
+    # signed in, the words go back to the screen they came from, so nothing typed is lost.
+    if request.endpoint == "journal.autosave":
+        return jsonify(error=NOT_KEPT), 409
+    if current_user.is_authenticated:
+        flash(NOT_KEPT, "error")
+        return redirect(url_for("main.index"))
+    typed = [(name, value) for name, value in request.form.items(multi=True)
+             if name in drafts.FIELDS]
+    return render_template("errors/csrf.html", kept=typed, action=request.path,
+                           not_kept=True), 400
+
+
+def is_same_origin() -> bool:
+    """Whether the browser says this request came from one of our own pages (when it says)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    return ((site is None or site == "same-origin")
+            and (origin is None or origin == request.host_url.rstrip("/")))
 
 
 def _entry_in_url() -> int | None:

@@ -43,6 +43,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("main.offline", "GET"): row(200, 200, 200, 200, 200, 200),
     ("main.writing_shell", "GET"): row(200, 200, 200, 200, 200, 200),
     ("journal.editor_tokens", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
+    ("journal.discard_kept", "POST"): row(LOGIN, 302, 302, 403, 403, 403),
     ("journal.check_ins", "GET"): row(LOGIN, 200, 200, 403, 403, 403),
     ("sharing.preview", "GET"): row(LOGIN, 200, 404, 403, 403, 403),
     ("sharing.preview", "POST"): row(LOGIN, 200, 404, 403, 403, 403),

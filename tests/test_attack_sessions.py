@@ -6,7 +6,9 @@ in the same browser; A's old page then posts. Nothing of A's may reach B, and A 
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
+import itsdangerous.timed
 import pytest
 
 from journal.extensions import db
@@ -98,6 +100,12 @@ def test_signing_in_starts_a_fresh_session_so_old_tokens_stop_working(app, write
 
 # --- 7: kept drafts go only to their author, into the entry they came from ------------------
 
+def use_kept(client, editor: str) -> str:
+    """Press "Put it in the editor" on kept text shown in ``editor``; return the new page."""
+    link = re.search(r'href="([^"]*kept=[^"]+)"', editor).group(1).replace("&amp;", "&")
+    return client.get(link).get_data(as_text=True)
+
+
 def keep_after_session_ends(app, writer, url="/journal/new", **fields):
     """A's page posts after A's session ended; the text is kept. Returns the device."""
     page = open_editor(app.test_client(), writer, url)
@@ -135,7 +143,7 @@ def test_a_restored_edit_still_goes_through_the_conflict_check(app, writer):
     stale_save(other, editor, url=f"/journal/{entry.id}/edit", version="1",
                body="Saved on the other phone")
     sign_in(device, writer)
-    restored = device.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    restored = use_kept(device, device.get(f"/journal/{entry.id}/edit").get_data(as_text=True))
     assert WORDS in restored
     response = stale_save(device, restored, url=f"/journal/{entry.id}/edit",
                           version=hidden(restored, "version"))
@@ -201,3 +209,121 @@ def test_a_remember_me_cookie_older_than_remember_days_is_refused(app, writer, m
     old.set_cookie("journal_remember", remembered)
     response = old.get("/journal/")
     assert response.status_code == 302 and "/login" in response.location
+
+
+# --- audit 6: the kept-draft author note is no long-lived key ---------------------------------
+
+PLANTED = "Planted words that the writer never typed."
+
+
+def later(monkeypatch, minutes: int) -> None:
+    """Move the clock of signed notes (and session cookies) on by ``minutes``."""
+    now = itsdangerous.timed.time.time()
+    monkeypatch.setattr(itsdangerous.timed, "time",
+                        SimpleNamespace(time=lambda: now + minutes * 60))
+
+
+def plant(client, note: str, body: str = PLANTED, headers=None, url="/journal/new"):
+    """Someone with a copy of a writer's author note posts words under it, with no session."""
+    return client.post(url, data={"author": note, "title": "Mine", "body": body,
+                                  "entry_date": "2026-11-20"}, headers=headers or {})
+
+
+def kept_rows() -> list[PendingDraft]:
+    return db.session.scalars(db.select(PendingDraft)).all()
+
+
+def test_an_author_note_from_a_session_long_ended_plants_nothing(app, writer, monkeypatch):
+    ward = app.test_client()
+    note = hidden(open_editor(ward, writer), "author")
+    sign_out(ward)
+    idle = app.config["IDLE_TIMEOUT_MINUTES"] + app.config["DRAFT_RESCUE_MINUTES"]
+    later(monkeypatch, idle + 5)
+    plant(ward, note)
+    assert kept_rows() == []
+    sign_in(ward, writer)
+    assert PLANTED not in ward.get("/journal/new").get_data(as_text=True)
+
+
+def test_an_author_note_is_void_after_a_password_change(app, writer):
+    ward = app.test_client()
+    note = hidden(open_editor(ward, writer), "author")
+    page = ward.get("/account/password").get_data(as_text=True)
+    ward.post("/account/password", data={
+        "csrf_token": hidden(page, "csrf_token"), "current_password": factories.PASSWORD,
+        "new_password": "a new long passphrase", "confirm": "a new long passphrase"})
+    plant(app.test_client(), note)
+    assert kept_rows() == []
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://evil.example"},
+                                     {"Sec-Fetch-Site": "cross-site"}, {"Origin": "null"}])
+def test_a_kept_save_is_taken_only_from_our_own_pages(app, writer, headers):
+    note = hidden(open_editor(app.test_client(), writer), "author")
+    plant(app.test_client(), note, headers=headers)
+    assert kept_rows() == []
+
+
+def test_anonymous_posts_cannot_store_oversized_text_under_a_writers_note(app, writer):
+    note = hidden(open_editor(app.test_client(), writer), "author")
+    response = plant(app.test_client(), note, body="x" * 300_000)
+    assert kept_rows() == []
+    assert "/login" not in (response.location or "")  # nothing says it was kept
+
+
+def test_kept_saves_per_writer_are_capped(app, writer):
+    note = hidden(open_editor(app.test_client(), writer), "author")
+    for n in range(12):
+        plant(app.test_client(), note, body=f"{PLANTED} {n}")
+    assert 1 <= len(kept_rows()) <= 5
+
+
+def test_kept_text_is_shown_for_checking_never_put_in_the_editor_unasked(app, writer):
+    ward = app.test_client()
+    note = hidden(open_editor(ward, writer), "author")
+    sign_out(ward)
+    plant(ward, note)  # someone at the device, within the rescue time
+    sign_in(ward, writer)
+    editor = ward.get("/journal/new").get_data(as_text=True)
+    form = editor[editor.index('class="entry-form"'):]
+    assert PLANTED in editor and PLANTED not in form and 'value="Mine"' not in form
+    assert "Check it is yours" in editor
+    assert PLANTED in use_kept(ward, editor).split('class="entry-form"')[1]
+    assert kept_rows() == []
+
+
+def test_a_writer_can_discard_kept_text_that_is_not_theirs(app, writer):
+    ward = app.test_client()
+    note = hidden(open_editor(ward, writer), "author")
+    sign_out(ward)
+    plant(ward, note)
+    sign_in(ward, writer)
+    editor = ward.get("/journal/new").get_data(as_text=True)
+    ward.post("/journal/kept/discard", data={"csrf_token": hidden(editor, "csrf_token"),
+                                             "key": hidden(editor, "key")})
+    assert kept_rows() == []
+    assert PLANTED not in ward.get("/journal/new").get_data(as_text=True)
+
+
+def test_a_save_with_no_author_note_is_not_taken_as_the_signed_in_writers(app, writer):
+    client = app.test_client()
+    page = open_editor(client, writer)
+    response = client.post("/journal/new", data={"csrf_token": hidden(page, "csrf_token"),
+                                                 "body": WORDS, "entry_date": "2026-11-20"})
+    assert response.status_code == 422 and entries_of(writer) == []
+    assert WORDS in response.get_data(as_text=True)  # shown back, to save with one more press
+    autosave = client.post("/journal/drafts/new", json={"body": WORDS},
+                           headers={"X-CSRFToken": hidden(page, "csrf_token")})
+    assert autosave.status_code == 400 and drafts_of(writer) == []
+
+
+def test_an_edit_saved_without_a_version_shows_both_and_overwrites_nothing(app, writer):
+    entry = factories.make_entry(writer, body="Saved words")
+    client = app.test_client()
+    page = open_editor(client, writer, f"/journal/{entry.id}/edit")
+    response = client.post(f"/journal/{entry.id}/edit", data={
+        "csrf_token": hidden(page, "csrf_token"), "author": hidden(page, "author"),
+        "body": WORDS, "entry_date": "2026-11-20"})
+    assert response.status_code == 409
+    assert WORDS in response.get_data(as_text=True)
+    assert db.session.get(Entry, entry.id).body == "Saved words"

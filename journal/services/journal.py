@@ -36,13 +36,13 @@ class EditConflict(Exception):
     """The entry was saved elsewhere (another device) after this editor was opened."""
 
 
-def update_entry(entry: Entry, fields: EntryFields, base_version: int | None = None) -> Entry:
+def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     """Change an entry the caller has already loaded as its author's.
 
     ``base_version`` is the version the editor started from; if the entry has been saved since
     (on another device), EditConflict is raised and nothing is overwritten.
     """
-    if base_version is not None and base_version != entry.version:
+    if base_version != entry.version:
         raise EditConflict()
     _apply(entry, fields)
     entry.version += 1

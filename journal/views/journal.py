@@ -74,11 +74,12 @@ def new():
     form = _restored_form(None) or _autosaved_form("new") or EntryForm()
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _page_is_mine(form):
         entry = journal_service.create_entry(current_user, _fields(form))
         flash("Entry saved. Only you can read it.", "success")
         return redirect(url_for("journal.show", entry_id=entry.id))
     return render_template("journal/new.html", form=form, slot="new",
+                           kept=_kept(None, form),
                            autosaved=_offer(drafts.autosaved(current_user, "new"), None)), (
         422 if has_errors(form) else 200)
 
@@ -93,8 +94,25 @@ def autosave(slot: str):
     fields = request.get_json(silent=True)
     if not isinstance(fields, dict):
         return jsonify(error="Send the entry's fields as JSON"), 400
+    if not _is_mine(fields.get("author")):
+        return jsonify(error=NOT_MINE), 400
     draft = drafts.autosave(current_user, slot, fields)
-    return jsonify(saved_at=draft.updated_at.isoformat())
+    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
+    return jsonify(saved_at=draft.updated_at.isoformat(),
+                   author=drafts.author_token(current_user))
+
+
+@bp.post("/kept/discard")
+def discard_kept():
+    """Throw away text kept when a session ended (for example, text the writer does not know)."""
+    form = ConfirmForm()
+    entry_id = None
+    if form.validate_on_submit():
+        entry_id = drafts.discard(current_user, request.form.get("key", ""))
+        flash("The kept text was discarded.", "info")
+    if entry_id is None:
+        return redirect(url_for("journal.new"))
+    return redirect(url_for("journal.edit", entry_id=entry_id))
 
 
 @bp.get("/editor-tokens")
@@ -123,9 +141,11 @@ def edit(entry_id: int):
         form.version.data = str(entry.version)
     elif restored is not None and not str(form.version.data or "").isdigit():
         form.version.data = "0"  # unknown starting point: the conflict page shows both
-    if form.validate_on_submit():
-        submitted = str(form.version.data or "")
-        base = int(submitted) if submitted.isdigit() else None
+    if form.validate_on_submit() and _page_is_mine(form):
+        # Read from the request itself: a missing field would take the entry's own version.
+        submitted = request.form.get("version", "")
+        # No version means no known starting point: show both rather than overwrite.
+        base = int(submitted) if submitted.isdigit() else -1
         try:
             journal_service.update_entry(entry, _fields(form), base_version=base)
         except journal_service.EditConflict:
@@ -136,6 +156,7 @@ def edit(entry_id: int):
         return redirect(url_for("journal.show", entry_id=entry.id))
     status = 422 if has_errors(form) else 200
     return render_template("journal/edit.html", form=form, entry=entry, slot=str(entry.id),
+                           kept=_kept(entry.id, form),
                            autosaved=_offer(drafts.autosaved(current_user, str(entry.id)),
                                             entry)), status
 
@@ -174,12 +195,34 @@ def _autosaved_form(slot: str) -> EntryForm | None:
 
 
 def _restored_form(entry_id: int | None) -> EntryForm | None:
-    """This editor refilled with what its writer typed when it could not be saved, if any."""
-    kept = drafts.take(current_user, entry_id) if request.method == "GET" else None
+    """This editor refilled with kept text its writer chose to use (?kept=key), if theirs."""
+    key = request.args.get("kept") if request.method == "GET" else None
+    kept = drafts.take(current_user, entry_id, key) if key else None
     if kept is None:
         return None
-    flash("We kept what you wrote when your session ended. Check it, then save.", "info")
+    flash("The kept text is in the editor. Check it, then save.", "info")
     return EntryForm(formdata=MultiDict(kept))
+
+
+def _kept(entry_id: int | None, form: EntryForm) -> list[dict]:
+    """Text kept for this editor, shown apart from the form for the writer to check."""
+    return drafts.kept_for(current_user, entry_id) if not has_errors(form) else []
+
+
+NOT_MINE = "We could not check that this page is yours. Check your writing and save again."
+
+
+def _is_mine(note) -> bool:
+    author = drafts.author_of(str(note or ""))
+    return author is not None and author.user_id == current_user.id
+
+
+def _page_is_mine(form: EntryForm) -> bool:
+    """Whether the editor page that sent ``form`` was opened by the signed-in writer."""
+    if _is_mine(request.form.get("author")):
+        return True
+    form.form_errors.append(NOT_MINE)  # shown back with what was typed, and a fresh note
+    return False
 
 
 def _fields(form: EntryForm) -> EntryFields:

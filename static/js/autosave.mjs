@@ -78,13 +78,20 @@ if (form) {
         body: JSON.stringify({ ...draft.values, author: token('author').value }),
       });
       if (response.ok) {
+        const answer = await response.json();
+        if (answer.author) token('author').value = answer.author;  // renewed while writing
         const latest = stored();
         if (latest && latest.savedAt === draft.savedAt) {
           localStorage.setItem(key, JSON.stringify({ ...latest, synced: true }));
         }
         say('Saved');
       } else if (response.status === 409) {
-        refused = (await response.json()).error;
+        const answer = await response.json();
+        refused = answer.error;
+        // Kept on the server for its writer: this device's copy is no longer the only one, so it
+        // does not stay here for the next person (unless more was typed since it was sent).
+        const latest = stored();
+        if (answer.kept && latest && latest.savedAt === draft.savedAt) localStorage.removeItem(key);
         say(refused);
       } else {
         say('Not saved to your account: sign in again. Your writing is kept on this phone.');
