@@ -12,7 +12,7 @@ import itsdangerous.timed
 import pytest
 
 from journal.extensions import db
-from journal.models import Draft, Entry, PendingDraft
+from journal.models import CheckIn, Draft, Entry, PendingDraft
 from journal.models.types import utcnow
 from journal.services import accounts
 from tests import factories
@@ -327,3 +327,69 @@ def test_an_edit_saved_without_a_version_shows_both_and_overwrites_nothing(app, 
     assert response.status_code == 409
     assert WORDS in response.get_data(as_text=True)
     assert db.session.get(Entry, entry.id).body == "Saved words"
+
+
+# --- audit 8 (check-in): a note is never lost to a redirect ------------------------------------
+
+def check_in(client, **data):
+    token = hidden(client.get("/journal/").get_data(as_text=True), "csrf_token")
+    return client.post("/journal/check-in", data={"csrf_token": token, **data})
+
+
+def test_a_check_in_with_an_overlong_note_shows_the_form_again_with_the_note_kept(app, writer):
+    client = app.test_client()
+    sign_in(client, writer)
+    note = "Sister Okafor sent me home early " + "and it mattered " * 19
+    response = check_in(client, support="3", note=note)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and len(note) > 280
+    assert note in page and "280 characters or fewer" in page and "There is a problem" in page
+    assert db.session.scalars(db.select(CheckIn)).all() == []
+
+
+def test_a_check_in_note_without_a_rating_is_kept_with_a_clear_error(app, writer):
+    client = app.test_client()
+    sign_in(client, writer)
+    response = check_in(client, note="Nobody asked how I was")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="Nobody asked how I was"' in page and "Choose how supported you felt" in page
+
+
+# --- audit 11: private words stay out of URLs and browsers' form memory ----------------------
+
+SEARCHED = "bullying by Dr Okafor"
+
+
+def test_the_private_search_keeps_the_writers_words_out_of_the_url(app, writer):
+    factories.make_entry(writer, title="Handover", body="More bullying by Dr Okafor today.")
+    factories.make_entry(writer, title="Quiet", body="A calm night on the ward.")
+    client = app.test_client()
+    sign_in(client, writer)
+    home = client.get("/journal/").get_data(as_text=True)
+    search_form = re.search(r'<form[^>]*role="search"[^>]*>', home).group(0)
+    assert 'method="post"' in search_form
+    response = client.post(re.search(r'action="([^"]+)"', search_form).group(1),
+                           data={"csrf_token": hidden(home, "csrf_token"), "q": SEARCHED})
+    assert response.status_code == 302
+    assert "Okafor" not in response.location and "bullying" not in response.location
+    results = client.get(response.location).get_data(as_text=True)
+    assert "Handover" in results and "Quiet" not in results  # works without JavaScript
+    assert SEARCHED in results  # the box still shows what was searched
+    unfiltered = client.get("/journal/?q=Okafor").get_data(as_text=True)
+    assert "Quiet" in unfiltered  # words are never read from a URL
+
+
+def autocomplete_of(page: str, name: str) -> str | None:
+    tag = re.search(rf'<(?:input|textarea)[^>]*name="{name}"[^>]*>', page).group(0)
+    found = re.search(r'autocomplete="([^"]*)"', tag)
+    return found.group(1) if found else None
+
+
+def test_fields_that_hold_writing_are_not_remembered_by_the_browser(app, writer):
+    client = app.test_client()
+    sign_in(client, writer)
+    editor = client.get("/journal/new").get_data(as_text=True)
+    home = client.get("/journal/").get_data(as_text=True)
+    for page, name in ((editor, "title"), (editor, "body"), (home, "q"), (home, "note")):
+        assert autocomplete_of(page, name) == "off", name

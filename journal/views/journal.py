@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user
@@ -33,13 +34,38 @@ require_role(bp, Role.can_keep_journal)
 @bp.get("/")
 def index():
     """The writer's entries, newest first, with a search box over their own entries."""
-    search = SearchForm(request.args)
-    query = (search.q.data or "") if search.validate() else ""
+    session.pop(SEARCH_KEY, None)  # back to the whole journal: forget the last search
+    return _journal_page("")
+
+
+#: Where the words of the writer's last search are kept: never in a URL (history, logs).
+SEARCH_KEY = "journal_search"
+
+
+@bp.route("/search", methods=["GET", "POST"])
+def search():
+    """Search one's own entries: the words are posted, kept in the session, and never in a URL."""
+    if request.method == "POST":
+        form = SearchForm(request.form)
+        if not form.validate():
+            return _journal_page("", search=form, status=422)
+        session[SEARCH_KEY] = (form.q.data or "").strip()
+        return redirect(url_for("journal.search"))
+    query = session.get(SEARCH_KEY, "")
+    if not query:
+        return redirect(url_for("journal.index"))
+    return _journal_page(query, list_endpoint="journal.search")
+
+
+def _journal_page(query: str, search: SearchForm | None = None, check_in: CheckInForm | None = None,
+                  status: int = 200, list_endpoint: str = "journal.index"):
     page = request.args.get("page", 1, type=int)
     entries = journal_service.own_entries(current_user, query, page,
                                           current_app.config["ENTRIES_PER_PAGE"])
+    search = search or SearchForm(MultiDict({"q": query}))
     return render_template("journal/index.html", entries=entries, search=search, query=query,
-                           check_in=CheckInForm(), today=_today_check_in())
+                           check_in=check_in or CheckInForm(), today=_today_check_in(),
+                           list_endpoint=list_endpoint), status
 
 
 def _today_check_in():
@@ -56,8 +82,7 @@ def check_in():
                                  form.note.data or "")
         flash("Checked in. Thank you.", "success")
         return redirect(url_for("journal.index"))
-    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("journal.index"))
+    return _journal_page("", check_in=form, status=422)  # the note is shown back, not lost
 
 
 @bp.get("/check-ins")
