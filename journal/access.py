@@ -2,8 +2,19 @@
 
 from collections.abc import Callable
 from typing import TypeVar
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from journal.extensions import login_manager
@@ -19,7 +30,9 @@ PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "auth.login", "auth.signup
                               "reading.read", "main.service_worker", "main.offline",
                               # check for themselves: a deactivated writer's withdraw-only session
                               "withdrawals.index", "withdrawals.withdraw",
-                              "withdrawals.sign_out"})
+                              "withdrawals.sign_out",
+                              # the writing page kept offline: it never holds anyone's text
+                              "main.writing_shell"})
 
 
 def init_app(app: Flask) -> None:
@@ -27,33 +40,89 @@ def init_app(app: Flask) -> None:
     app.before_request(_require_sign_in)
 
 
-#: Where a writer saves an entry: a save that arrives after the session ended is kept.
-ENTRY_EDITORS = frozenset({"journal.new", "journal.edit"})
+#: Where a writer's words arrive: a save of an entry, or its editor's autosave.
+ENTRY_EDITORS = frozenset({"journal.new", "journal.edit", "journal.autosave"})
+
+OTHER_ACCOUNT = ("This page was opened by another account on this device, so nothing was saved "
+                 "to yours. What was typed there is kept for its writer, who will see it after "
+                 "signing in.")
+NOT_KEPT = ("This page is out of date, so nothing was saved or kept. Sign in and open the "
+            "editor again.")
+SESSION_ENDED = ("Your session had ended, so we kept what you wrote. Sign in again and it will "
+                 "be back in the editor.")
 
 
 def _require_sign_in():
     if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
         return None  # unknown URLs fall through to the 404 handler
-    if current_user.is_authenticated:
-        return None
-    return keep_unsaved_writing() or login_manager.unauthorized()
+    kept = keep_unsaved_writing()
+    if kept is not None or current_user.is_authenticated:
+        return kept
+    return login_manager.unauthorized()
 
 
 def keep_unsaved_writing():
-    """A save of an entry after the session ended: keep the text and send the writer to sign in.
+    """Words this session may not save (it ended, or the page was another account's): keep them.
 
-    Returns the redirect, or None when this request is not such a save.
+    The editor's signed author note says whose they are; they are kept for that writer alone,
+    and only while the note is fresh, from our own pages and within an entry's limits.
+    Returns the response, or None when this request is not such a save.
     """
-    if (request.method != "POST" or request.endpoint not in ENTRY_EDITORS
-            or current_user.is_authenticated):
+    if request.method != "POST" or request.endpoint not in ENTRY_EDITORS:
         return None
-    key = drafts.keep(request.form.to_dict(), request.form.get("author", ""))
-    if key is None:
+    fields = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    author = drafts.author_of(str(fields.get("author", ""))) if isinstance(fields, dict) else None
+    if author is None or (current_user.is_authenticated and current_user.id == author.user_id):
         return None
-    session["kept_draft"] = key
-    flash("Your session had ended, so we kept what you wrote. Sign in again and it will be "
-          "back in the editor.", "info")
+    kept = (author.fresh and from_our_own_page(strict=False)
+            and drafts.keep(author.user_id, _entry_in_url(), fields))
+    if not kept:
+        return _not_kept()
+    message = OTHER_ACCOUNT if current_user.is_authenticated else SESSION_ENDED
+    if request.endpoint == "journal.autosave":
+        return jsonify(error=message, kept=True), 409
+    if current_user.is_authenticated:
+        flash(message, "error")
+        return redirect(url_for("main.index"))
+    flash(message, "info")
     return redirect(url_for("auth.login", next=request.path))
+
+
+def _not_kept():
+    # Another account's page: its words are not shown to whoever is signed in now. With nobody
+    # signed in, the words go back to the screen they came from, so nothing typed is lost.
+    if request.endpoint == "journal.autosave":
+        return jsonify(error=NOT_KEPT), 409
+    if current_user.is_authenticated:
+        flash(NOT_KEPT, "error")
+        return redirect(url_for("main.index"))
+    typed = [(name, value) for name, value in request.form.items(multi=True)
+             if name in drafts.FIELDS]
+    return render_template("errors/csrf.html", kept=typed, action=request.path,
+                           not_kept=True), 400
+
+
+def from_our_own_page(strict: bool) -> bool:
+    """Whether the browser says this request came from one of our own pages.
+
+    ``Sec-Fetch-Site`` decides where the browser sends it: no page can set it, and it does not
+    depend on how a proxy rewrote the address. Older browsers are judged by ``Origin``, or the
+    ``Referer`` where there is no ``Origin``. A request that says none of these is trusted only
+    when not ``strict``.
+    """
+    if (fetch_site := request.headers.get("Sec-Fetch-Site")) is not None:
+        return fetch_site == "same-origin"
+    source = request.headers.get("Origin") or request.referrer
+    if not source:
+        return not strict
+    parts = urlsplit(source)
+    return f"{parts.scheme}://{parts.netloc}".lower() == f"{request.scheme}://{request.host}".lower()
+
+
+def _entry_in_url() -> int | None:
+    args = request.view_args or {}
+    value = str(args.get("entry_id", args.get("slot", "")))
+    return int(value) if value.isdigit() else None
 
 
 def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:

@@ -1,6 +1,6 @@
 """Flask-Login wiring: loading the user from a session identity that carries a version."""
 
-from flask import Flask, session
+from flask import Flask, current_app, session
 
 from journal.extensions import login_manager
 from journal.models import User
@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
 @login_manager.user_loader
 def load_user(identity: str) -> User | None:
     """Return the user for a session identity, or None once that session was ended."""
-    return accounts.load_session_user(identity)
+    return accounts.load_session_user(identity, current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
 def _keep_session_alive() -> None:
@@ -42,7 +42,8 @@ def begin_withdraw_only(user: User) -> None:
 
 def withdrawing_user() -> User | None:
     """The deactivated writer of this withdraw-only session, or None."""
-    return accounts.load_withdrawing_user(str(session.get(WITHDRAW_ONLY, "")))
+    return accounts.load_withdrawing_user(str(session.get(WITHDRAW_ONLY, "")),
+                                          current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
 def end_withdraw_only() -> None:

@@ -27,6 +27,9 @@ class Defaults:
     OPEN_SIGNUP = True
     #: Minutes of inactivity after which a session ends (unless "remember me" was ticked).
     IDLE_TIMEOUT_MINUTES = 60
+    #: Minutes after a session could have ended in which a save from its editor is still kept
+    #: for its writer (long enough to rescue a save sent after an idle timeout, no longer).
+    DRAFT_RESCUE_MINUTES = 30
     #: Days a "remember me" cookie lasts (at most 14).
     REMEMBER_DAYS = 14
     #: Failed sign-ins allowed per username in the window below (then that account is locked).

@@ -87,3 +87,10 @@ def make_collection(title: str, shares: list[Share] = (), audience: Audience = A
     if publish:
         collections.publish(collection)
     return collection
+
+
+def author_note(user: User) -> str:
+    """The signed "who is writing" note an editor page carries for ``user``."""
+    from journal.services import drafts  # only the editor tests need it
+
+    return drafts.author_token(user)

@@ -23,7 +23,9 @@ def signed_in(client, writer):
 
 
 def post_entry(client, **fields):
-    data = {"title": TYPED_TITLE, "body": "Some words", "entry_date": "2026-11-20", **fields}
+    data = {"title": TYPED_TITLE, "body": "Some words", "entry_date": "2026-11-20",
+            "author": factories.author_note(db.session.scalars(db.select(User)).one()),
+            **fields}
     return client.post("/journal/new", data=data)
 
 
@@ -86,7 +88,8 @@ def test_invalid_utf8_in_a_multipart_form_is_refused_clearly(client, signed_in):
 
 def test_invalid_utf8_in_a_urlencoded_form_is_kept_as_typed(client, signed_in):
     # Werkzeug leaves undecodable %-escapes as they were sent: nothing is lost or garbled.
-    raw = b"title=ok&entry_date=2026-11-20&body=caf%C3%A9+%FF%FE+shift"
+    raw = (b"title=ok&entry_date=2026-11-20&body=caf%C3%A9+%FF%FE+shift&author="
+           + factories.author_note(signed_in).encode())
     response = client.post("/journal/new", data=raw,
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302

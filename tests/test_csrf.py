@@ -32,7 +32,8 @@ def signin(client, user):
 def test_post_without_token_is_refused_and_shows_the_text(client, writer):
     assert signin(client, writer).status_code == 302
     response = client.post("/journal/new", headers=FROM_OUR_PAGE, data={
-        "title": "Expired", "body": "Words I must not lose", "entry_date": "2026-11-20"})
+        "title": "Expired", "body": "Words I must not lose", "entry_date": "2026-11-20",
+        "author": factories.author_note(writer)})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "nothing was saved" in page and "Words I must not lose" in page
@@ -41,7 +42,7 @@ def test_post_without_token_is_refused_and_shows_the_text(client, writer):
     fresh = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     again = client.post("/journal/new", data={
         "csrf_token": fresh, "title": "Expired", "body": "Words I must not lose",
-        "entry_date": "2026-11-20"})
+        "entry_date": "2026-11-20", "author": factories.author_note(writer)})
     assert again.status_code == 302
     assert db.session.scalars(db.select(Entry)).one().body == "Words I must not lose"
 
@@ -105,7 +106,8 @@ def test_autosave_needs_the_csrf_token_in_a_header(client, writer):
     signin(client, writer)
     page = client.get("/journal/new").get_data(as_text=True)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert client.post("/journal/drafts/new", json={"body": "x"}).status_code == 400
-    saved = client.post("/journal/drafts/new", json={"body": "x"},
+    note = factories.author_note(writer)
+    assert client.post("/journal/drafts/new", json={"body": "x", "author": note}).status_code == 400
+    saved = client.post("/journal/drafts/new", json={"body": "x", "author": note},
                         headers={"X-CSRFToken": csrf})
     assert saved.status_code == 200 and "saved_at" in saved.get_json()

@@ -20,7 +20,8 @@ def signed_in(client, writer):
 
 
 def test_writer_creates_an_entry_and_reads_it(client, signed_in):
-    response = client.post("/journal/new", data=VALID)
+    response = client.post("/journal/new",
+                           data={**VALID, "author": factories.author_note(signed_in)})
     entry = db.session.scalars(db.select(Entry)).one()
     assert response.status_code == 302 and response.location.endswith(f"/journal/{entry.id}")
     assert (entry.title, entry.support, entry.prompt_key) == ("Night shift", 4, "kindness-seen")
@@ -37,7 +38,8 @@ def test_new_entry_form_defaults_to_today(client, signed_in):
 
 def test_title_check_in_and_prompt_are_optional(client, signed_in):
     response = client.post("/journal/new", data={"body": "Just this.",
-                                                 "entry_date": "2026-11-01"})
+                                                 "entry_date": "2026-11-01",
+                                                 "author": factories.author_note(signed_in)})
     assert response.status_code == 302
     entry = db.session.scalars(db.select(Entry)).one()
     assert (entry.title, entry.support, entry.prompt_key) == ("", None, None)
@@ -45,7 +47,9 @@ def test_title_check_in_and_prompt_are_optional(client, signed_in):
 
 def test_writer_edits_an_entry(client, signed_in):
     entry = factories.make_entry(signed_in, body="First draft")
-    response = client.post(f"/journal/{entry.id}/edit", data={**VALID, "body": "Second draft"})
+    response = client.post(f"/journal/{entry.id}/edit", data={
+        **VALID, "body": "Second draft", "version": "1",
+        "author": factories.author_note(signed_in)})
     assert response.status_code == 302
     db.session.refresh(entry)
     assert entry.body == "Second draft"
@@ -82,20 +86,26 @@ def test_entries_are_listed_newest_first_and_paginated(client, signed_in):
     assert "Day minus 0<" not in second and "Newer entries" in second
 
 
+def search(client, words: str) -> str:
+    """Search one's journal as the page does: the words are posted, never put in a URL."""
+    return client.post("/journal/search", data={"q": words},
+                       follow_redirects=True).get_data(as_text=True)
+
+
 def test_search_finds_own_titles_and_bodies_only(client, signed_in, other_writer):
     factories.make_entry(signed_in, title="Handover", body="rushed again")
     factories.make_entry(signed_in, title="Sandwich", body="a senior midwife was kind")
     factories.make_entry(other_writer, title="Handover elsewhere", body="their words")
-    page = client.get("/journal/?q=handover").get_data(as_text=True)
+    page = search(client, "handover")
     assert "rushed again" in page and "senior midwife" not in page
     assert "their words" not in page and "1 entry matching" in page
-    page = client.get("/journal/?q=MIDWIFE").get_data(as_text=True)
+    page = search(client, "MIDWIFE")
     assert "Sandwich" in page and "Handover" not in page
 
 
 def test_search_treats_wildcards_as_text(client, signed_in):
     factories.make_entry(signed_in, body="ordinary words")
-    page = client.get("/journal/?q=%25").get_data(as_text=True)
+    page = search(client, "%")
     assert "No entries match" in page
 
 

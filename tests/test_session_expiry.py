@@ -20,6 +20,11 @@ def hidden(page: str, name: str) -> str:
     return re.search(rf'name="{name}" (?:type="hidden" )?value="([^"]*)"', page).group(1)
 
 
+def kept_link(page: str) -> str:
+    """The "Put it in the editor" link of text kept for the writer."""
+    return re.search(r'href="([^"]*kept=[^"]+)"', page).group(1).replace("&amp;", "&")
+
+
 def sign_in(client, user):
     page = client.get("/login").get_data(as_text=True)
     return client.post("/login", data={
@@ -50,9 +55,11 @@ def test_text_survives_a_session_ended_elsewhere(app, writer):
         "username": "writer", "password": factories.PASSWORD,
         "csrf_token": hidden(login_page, "csrf_token")})
     assert signed.location == "/journal/new"
-    editor = phone.get("/journal/new").get_data(as_text=True)
+    shown = phone.get("/journal/new").get_data(as_text=True)
+    assert WORDS in shown and "Writing we kept for you" in shown  # shown apart, to check first
+    editor = phone.get(kept_link(shown)).get_data(as_text=True)
     assert WORDS in editor and 'value="Half done"' in editor
-    assert "We kept what you wrote when your session ended" in editor
+    assert "The kept text is in the editor" in editor
     assert db.session.scalars(db.select(PendingDraft)).all() == []  # handed back, not kept
 
 
@@ -96,5 +103,6 @@ def test_edit_restores_with_its_version_so_conflicts_are_still_caught(app, write
         "author": hidden(page, "author"), "version": hidden(page, "version"),
         "body": "Edited words", "entry_date": "2026-11-20"})
     sign_in(fresh, writer)
-    editor = fresh.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    shown = fresh.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    editor = fresh.get(kept_link(shown)).get_data(as_text=True)
     assert "Edited words" in editor and hidden(editor, "version") == "1"

@@ -49,7 +49,7 @@ class CheckInForm(FlaskForm):
 
 
 class SearchForm(FlaskForm):
-    """Search box over the writer's own entries (GET, no CSRF)."""
+    """Search box over the writer's own entries (posted: the app-wide CSRF check covers it)."""
 
     class Meta:
         csrf = False

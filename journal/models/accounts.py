@@ -70,13 +70,18 @@ class User(UserMixin, db.Model):
         """A deactivated writer may still sign in, but only to withdraw their shares."""
         return not self.active and self.role is Role.WRITER and self.requested_by_id is None
 
+    #: When this sign-in began (Unix seconds); not stored, carried in the session identity.
+    signed_in_at = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
     def get_id(self) -> str:
-        """Session identity: id and session version, so a bumped version voids old cookies."""
-        return f"{self.id}:{self.session_version}"
+        """Session identity: id, session version and sign-in time, so old cookies can be voided."""
+        if self.signed_in_at is None:
+            self.signed_in_at = int(utcnow().timestamp())
+        return f"{self.id}:{self.session_version}:{self.signed_in_at}"
 
 
 class InviteCode(db.Model):

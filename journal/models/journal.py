@@ -60,9 +60,11 @@ class PendingDraft(db.Model):
     __tablename__ = "pending_drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Random; held only in that browser's session.
+    #: Random and opaque: names the kept text without saying whose it is.
     key: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: The entry whose editor it came from (None: a new entry); it restores only there.
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
     #: JSON of the entry form's fields.
     fields: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -78,6 +80,9 @@ class Draft(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: "new", or the id of the entry being edited.
     slot: Mapped[str] = mapped_column(String(20))
+    #: The entry being edited, so its draft is deleted with it and never passes to an entry
+    #: that later gets the same id (SQLite reuses ids).
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
     #: JSON of the entry form's fields.
     fields: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -175,23 +175,31 @@ def change_password(user: User, current: str, new: str, limits: SignInLimits) ->
     db.session.commit()
 
 
-def load_session_user(identity: str) -> User | None:
-    """Resolve a session identity ("id:version") to an active user, or None if it is void."""
-    user = _identified(identity)
+def load_session_user(identity: str, max_age: timedelta) -> User | None:
+    """Resolve a session identity ("id:version:signed-in-at") to an active user, or None if void.
+
+    The sign-in time makes "remember me" end on the server after ``max_age``, whatever the
+    browser does with the cookie's own expiry.
+    """
+    user = _identified(identity, max_age)
     return user if user is not None and user.active else None
 
 
-def load_withdrawing_user(identity: str) -> User | None:
+def load_withdrawing_user(identity: str, max_age: timedelta) -> User | None:
     """Resolve a withdraw-only session identity to a deactivated writer, or None if it is void."""
-    user = _identified(identity)
+    user = _identified(identity, max_age)
     return user if user is not None and user.may_only_withdraw else None
 
 
-def _identified(identity: str) -> User | None:
-    user_id, _, version = identity.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+def _identified(identity: str, max_age: timedelta) -> User | None:
+    parts = identity.split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(str(user.session_version), version):
+    user_id, version, signed_in_at = (int(part) for part in parts)
+    if utcnow().timestamp() - signed_in_at > max_age.total_seconds():
         return None
+    user = db.session.get(User, user_id)
+    if user is None or not hmac.compare_digest(str(user.session_version), str(version)):
+        return None
+    user.signed_in_at = signed_in_at
     return user

@@ -36,13 +36,13 @@ class EditConflict(Exception):
     """The entry was saved elsewhere (another device) after this editor was opened."""
 
 
-def update_entry(entry: Entry, fields: EntryFields, base_version: int | None = None) -> Entry:
+def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     """Change an entry the caller has already loaded as its author's.
 
     ``base_version`` is the version the editor started from; if the entry has been saved since
     (on another device), EditConflict is raised and nothing is overwritten.
     """
-    if base_version is not None and base_version != entry.version:
+    if base_version != entry.version:
         raise EditConflict()
     _apply(entry, fields)
     entry.version += 1
@@ -75,6 +75,7 @@ def delete_entry(author: User, entry: Entry) -> None:
     share = sharing.share_of(author, entry)
     if share is not None:
         sharing.withdraw_share(author, share)
+    drafts.clear_for_entry(entry)  # its autosave must not pass to a later entry with its id
     db.session.delete(entry)
     db.session.commit()
     if share is not None:

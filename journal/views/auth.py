@@ -3,7 +3,16 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
 from journal import auth_session
@@ -67,8 +76,13 @@ def login():
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
-def _start_session(user, remember: bool):
-    """A full session, or for a deactivated writer one that may only withdraw their shares."""
+def _start_session(user, remember: bool = False):
+    """A clean session (full, or for a deactivated writer one that may only withdraw their
+    shares); returns the redirect to where it starts."""
+    # A page or autosave left open by whoever used this browser before can carry no token or
+    # state that is still good for this account (a ward computer, a lent phone).
+    session.clear()
+    session.permanent = True  # cleared with the rest: the idle timeout applies from the start
     if not user.active:
         auth_session.begin_withdraw_only(user)
         return redirect(url_for("withdrawals.index"))
@@ -97,7 +111,7 @@ def signup():
             attach_error(form, error)
             throttled = isinstance(error, SignUpThrottled)
         else:
-            login_user(user)
+            _start_session(user)
             flash("Welcome. Your journal is private: only you can read it.", "success")
             return redirect(url_for("journal.index"))
     status = 429 if throttled else 422 if has_errors(form) else 200
@@ -109,6 +123,7 @@ def logout():
     """Sign out here and end this account's sessions everywhere."""
     accounts.sign_out(current_user._get_current_object())
     logout_user()
+    session.clear()  # nothing of this session (its form token included) outlives it
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
 from journal import charts
@@ -33,13 +34,38 @@ require_role(bp, Role.can_keep_journal)
 @bp.get("/")
 def index():
     """The writer's entries, newest first, with a search box over their own entries."""
-    search = SearchForm(request.args)
-    query = (search.q.data or "") if search.validate() else ""
+    session.pop(SEARCH_KEY, None)  # back to the whole journal: forget the last search
+    return _journal_page("")
+
+
+#: Where the words of the writer's last search are kept: never in a URL (history, logs).
+SEARCH_KEY = "journal_search"
+
+
+@bp.route("/search", methods=["GET", "POST"])
+def search():
+    """Search one's own entries: the words are posted, kept in the session, and never in a URL."""
+    if request.method == "POST":
+        form = SearchForm(request.form)
+        if not form.validate():
+            return _journal_page("", search=form, status=422)
+        session[SEARCH_KEY] = (form.q.data or "").strip()
+        return redirect(url_for("journal.search"))
+    query = session.get(SEARCH_KEY, "")
+    if not query:
+        return redirect(url_for("journal.index"))
+    return _journal_page(query, list_endpoint="journal.search")
+
+
+def _journal_page(query: str, search: SearchForm | None = None, check_in: CheckInForm | None = None,
+                  status: int = 200, list_endpoint: str = "journal.index"):
     page = request.args.get("page", 1, type=int)
     entries = journal_service.own_entries(current_user, query, page,
                                           current_app.config["ENTRIES_PER_PAGE"])
+    search = search or SearchForm(MultiDict({"q": query}))
     return render_template("journal/index.html", entries=entries, search=search, query=query,
-                           check_in=CheckInForm(), today=_today_check_in())
+                           check_in=check_in or CheckInForm(), today=_today_check_in(),
+                           list_endpoint=list_endpoint), status
 
 
 def _today_check_in():
@@ -56,8 +82,7 @@ def check_in():
                                  form.note.data or "")
         flash("Checked in. Thank you.", "success")
         return redirect(url_for("journal.index"))
-    flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
-    return redirect(url_for("journal.index"))
+    return _journal_page("", check_in=form, status=422)  # the note is shown back, not lost
 
 
 @bp.get("/check-ins")
@@ -71,14 +96,15 @@ def check_ins():
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     """Write a new entry."""
-    form = _restored_form() or _autosaved_form("new") or EntryForm()
+    form = _restored_form(None) or _autosaved_form("new") or EntryForm()
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _page_is_mine(form):
         entry = journal_service.create_entry(current_user, _fields(form))
         flash("Entry saved. Only you can read it.", "success")
         return redirect(url_for("journal.show", entry_id=entry.id))
     return render_template("journal/new.html", form=form, slot="new",
+                           kept=_kept(None, form),
                            autosaved=_offer(drafts.autosaved(current_user, "new"), None)), (
         422 if has_errors(form) else 200)
 
@@ -93,8 +119,32 @@ def autosave(slot: str):
     fields = request.get_json(silent=True)
     if not isinstance(fields, dict):
         return jsonify(error="Send the entry's fields as JSON"), 400
+    if not _is_mine(fields.get("author")):
+        return jsonify(error=NOT_MINE), 400
     draft = drafts.autosave(current_user, slot, fields)
-    return jsonify(saved_at=draft.updated_at.isoformat())
+    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
+    return jsonify(saved_at=draft.updated_at.isoformat(),
+                   author=drafts.author_token(current_user))
+
+
+@bp.post("/kept/discard")
+def discard_kept():
+    """Throw away text kept when a session ended (for example, text the writer does not know)."""
+    form = ConfirmForm()
+    entry_id = None
+    if form.validate_on_submit():
+        entry_id = drafts.discard(current_user, request.form.get("key", ""))
+        flash("The kept text was discarded.", "info")
+    if entry_id is None:
+        return redirect(url_for("journal.new"))
+    return redirect(url_for("journal.edit", entry_id=entry_id))
+
+
+@bp.get("/editor-tokens")
+def editor_tokens():
+    """What the offline writing page needs to save for the signed-in writer, fetched when online."""
+    return jsonify(owner=current_user.id, author=drafts.author_token(current_user),
+                   csrf_token=generate_csrf())
 
 
 @bp.get("/<int:entry_id>")
@@ -109,14 +159,18 @@ def show(entry_id: int):
 def edit(entry_id: int):
     """Change one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
-    restored = _restored_form() or _autosaved_form(str(entry.id))
+    restored = _restored_form(entry.id) or _autosaved_form(str(entry.id))
     form = restored or EntryForm(obj=entry)
     if request.method == "GET" and restored is None:
         form.support.data = str(entry.support) if entry.support else None
         form.version.data = str(entry.version)
-    if form.validate_on_submit():
-        submitted = str(form.version.data or "")
-        base = int(submitted) if submitted.isdigit() else None
+    elif restored is not None and not str(form.version.data or "").isdigit():
+        form.version.data = "0"  # unknown starting point: the conflict page shows both
+    if form.validate_on_submit() and _page_is_mine(form):
+        # Read from the request itself: a missing field would take the entry's own version.
+        submitted = request.form.get("version", "")
+        # No version means no known starting point: show both rather than overwrite.
+        base = int(submitted) if submitted.isdigit() else -1
         try:
             journal_service.update_entry(entry, _fields(form), base_version=base)
         except journal_service.EditConflict:
@@ -127,6 +181,7 @@ def edit(entry_id: int):
         return redirect(url_for("journal.show", entry_id=entry.id))
     status = 422 if has_errors(form) else 200
     return render_template("journal/edit.html", form=form, entry=entry, slot=str(entry.id),
+                           kept=_kept(entry.id, form),
                            autosaved=_offer(drafts.autosaved(current_user, str(entry.id)),
                                             entry)), status
 
@@ -164,14 +219,35 @@ def _autosaved_form(slot: str) -> EntryForm | None:
     return EntryForm(formdata=MultiDict(json.loads(draft.fields)))
 
 
-def _restored_form() -> EntryForm | None:
-    """The editor refilled with what was typed when the session ended, if this writer has it."""
-    key = session.pop("kept_draft", None) if request.method == "GET" else None
-    kept = drafts.take(key, current_user) if key else None
+def _restored_form(entry_id: int | None) -> EntryForm | None:
+    """This editor refilled with kept text its writer chose to use (?kept=key), if theirs."""
+    key = request.args.get("kept") if request.method == "GET" else None
+    kept = drafts.take(current_user, entry_id, key) if key else None
     if kept is None:
         return None
-    flash("We kept what you wrote when your session ended. Check it, then save.", "info")
+    flash("The kept text is in the editor. Check it, then save.", "info")
     return EntryForm(formdata=MultiDict(kept))
+
+
+def _kept(entry_id: int | None, form: EntryForm) -> list[dict]:
+    """Text kept for this editor, shown apart from the form for the writer to check."""
+    return drafts.kept_for(current_user, entry_id) if not has_errors(form) else []
+
+
+NOT_MINE = "We could not check that this page is yours. Check your writing and save again."
+
+
+def _is_mine(note) -> bool:
+    author = drafts.author_of(str(note or ""))
+    return author is not None and author.user_id == current_user.id
+
+
+def _page_is_mine(form: EntryForm) -> bool:
+    """Whether the editor page that sent ``form`` was opened by the signed-in writer."""
+    if _is_mine(request.form.get("author")):
+        return True
+    form.form_errors.append(NOT_MINE)  # shown back with what was typed, and a fresh note
+    return False
 
 
 def _fields(form: EntryForm) -> EntryFields:

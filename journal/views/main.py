@@ -5,6 +5,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
+from journal.forms import EntryForm
+
 bp = Blueprint("main", __name__)
 
 
@@ -34,3 +36,15 @@ def offline():
     """What the service worker shows for a page that needs the server while offline."""
     # No account details: the service worker keeps this page for whoever is offline later.
     return render_template("main/offline.html", bare=True)
+
+
+@bp.get("/writing-shell")
+def writing_shell():
+    """The blank editor the service worker keeps for writing offline.
+
+    It is the same for everyone and never holds a username, an entry, a draft or a token, so
+    caching it on a shared device keeps nobody's writing; the page fetches its tokens when online.
+    """
+    form = EntryForm(formdata=None, meta={"csrf": False})  # a token would tie it to a session
+    return render_template("main/writing_shell.html", form=form, slot="new", shell=True,
+                           bare=True)

@@ -8,6 +8,25 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => {});
 }
 
+// Whose writing the offline shell may offer: whoever is signed in here now, else nobody.
+// (Bare pages, kept offline for anyone, say nothing.)
+const account = document.body.dataset.account;
+if (account) localStorage.setItem('journal-writer', account);
+else if (account === '') localStorage.removeItem('journal-writer');
+
+// The session here has ended (or another account is signed in): copies of drafts that are safe
+// on the server go, so they are not left on a shared device. Ones never synced stay (their words
+// exist nowhere else); the editor shows them only to their own writer, and syncs them then.
+if (account !== undefined) {
+  Object.keys(localStorage)
+    .filter((k) => k.startsWith('journal-draft:') && !k.startsWith(`journal-draft:${account}:`))
+    .forEach((k) => {
+      try {
+        if (JSON.parse(localStorage.getItem(k)).synced) localStorage.removeItem(k);
+      } catch { /* not ours to judge: leave it */ }
+    });
+}
+
 // A saved entry: drafts of it on this device are no longer needed.
 const saved = document.querySelector('[data-saved-slots]');
 if (saved) {
@@ -27,6 +46,7 @@ document.querySelectorAll('form[data-sign-out]').forEach((form) => {
     event.preventDefault();
     Object.keys(localStorage).filter((k) => k.startsWith('journal-draft:'))
       .forEach((k) => localStorage.removeItem(k));
+    localStorage.removeItem('journal-writer');
     try {
       if ('caches' in window) await caches.delete('journal-pages');
     } catch { /* nothing cached */ }

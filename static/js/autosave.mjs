@@ -1,9 +1,13 @@
 // Autosave for the entry editor. Every keystroke is kept on this device at once (localStorage,
 // per writer and per entry); a few seconds after typing stops it is saved to the server too.
 // Offline, it waits and syncs by itself when the connection returns. Without this script the
-// plain form still works.
+// plain form still works. The offline writing shell carries no account details: it uses the
+// writer last seen on this device and fetches their tokens once it is online.
 const form = document.querySelector('form[data-autosave-slot]');
 const FIELDS = ['title', 'body', 'entry_date', 'support', 'prompt_key', 'version'];
+// The account signed in on this device (kept by app.mjs): the only one whose drafts the
+// offline shell offers.
+const WRITER = 'journal-writer';
 
 function read() {
   const values = {};
@@ -25,11 +29,12 @@ function write(values) {
 }
 
 if (form) {
-  const key = `journal-draft:${form.dataset.autosaveOwner}:${form.dataset.autosaveSlot}`;
+  const owner = form.dataset.autosaveOwner || localStorage.getItem(WRITER) || '';
+  const key = `journal-draft:${owner}:${form.dataset.autosaveSlot}`;
   const url = form.dataset.autosaveUrl;
   const status = document.querySelector('[data-autosave-status]');
   const offer = document.querySelector('[data-autosave-offer]');
-  const csrf = form.elements.namedItem('csrf_token')?.value;
+  const token = (name) => form.elements.namedItem(name);
   let timer = null;
 
   const say = (text) => { if (status) status.textContent = text; };
@@ -38,22 +43,56 @@ if (form) {
   };
   const same = (a, b) => FIELDS.every((name) => (a[name] || '') === (b[name] || ''));
 
+  // The shell has no tokens: ask for the signed-in writer's, and only use them if the
+  // writing on this device is theirs (never save one writer's words into another's account).
+  async function tokens() {
+    if (token('csrf_token').value) return true;
+    const response = await fetch(form.dataset.autosaveTokens, {
+      credentials: 'same-origin', redirect: 'manual',
+    });
+    if (!response.ok) return false;
+    const data = await response.json();
+    if (String(data.owner) !== owner) return false;
+    token('csrf_token').value = data.csrf_token;
+    token('author').value = data.author;
+    return true;
+  }
+
+  // A page another account opened on this device: the server kept the text for its writer once,
+  // so stop sending it (each send would be kept again).
+  let refused = null;
+
   async function sync() {
     const draft = stored();
     if (!draft || draft.synced) return;
+    if (refused) { say(refused); return; }
     if (!navigator.onLine) { say('Saved on this phone – will sync when you are back online'); return; }
     try {
+      if (!await tokens()) {
+        say('Not saved to your account: sign in again. Your writing is kept on this phone.');
+        return;
+      }
       const response = await fetch(url, {
         method: 'POST', credentials: 'same-origin', redirect: 'manual',
-        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
-        body: JSON.stringify(draft.values),
+        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token('csrf_token').value },
+        body: JSON.stringify({ ...draft.values, author: token('author').value }),
       });
       if (response.ok) {
+        const answer = await response.json();
+        if (answer.author) token('author').value = answer.author;  // renewed while writing
         const latest = stored();
         if (latest && latest.savedAt === draft.savedAt) {
           localStorage.setItem(key, JSON.stringify({ ...latest, synced: true }));
         }
         say('Saved');
+      } else if (response.status === 409) {
+        const answer = await response.json();
+        refused = answer.error;
+        // Kept on the server for its writer: this device's copy is no longer the only one, so it
+        // does not stay here for the next person (unless more was typed since it was sent).
+        const latest = stored();
+        if (answer.kept && latest && latest.savedAt === draft.savedAt) localStorage.removeItem(key);
+        say(refused);
       } else {
         say('Not saved to your account: sign in again. Your writing is kept on this phone.');
       }
@@ -90,9 +129,17 @@ if (form) {
 
   form.addEventListener('input', keep);
   form.addEventListener('change', keep);
-  form.addEventListener('submit', () => {
+  const submitted = () => {
     const current = stored();
     if (current) localStorage.setItem(key, JSON.stringify({ ...current, submitted: true }));
+  };
+  form.addEventListener('submit', async (event) => {
+    if (token('csrf_token').value) { submitted(); return; }
+    event.preventDefault();  // the shell: fetch this writer's tokens first
+    try {
+      if (await tokens()) { submitted(); form.submit(); return; }
+    } catch { /* offline */ }
+    say('Not saved: you need a connection and to be signed in. Your writing is kept on this phone.');
   });
   window.addEventListener('online', sync);
 }

@@ -1,11 +1,15 @@
 // Service worker: the writing page and its assets open without a connection; any other page
-// that needs the server says so plainly offline. It caches only the blank writing page, never
-// an entry, and everything it holds is deleted when the writer signs out.
-const VERSION = 'v1';
+// that needs the server says so plainly offline. The only pages it keeps are the same for
+// everyone and never hold a username, an entry, a draft or a token: a writing page served from
+// the network is never stored, and offline the blank writing shell stands in for it.
+const VERSION = 'v2';
 const ASSETS = `journal-assets-${VERSION}`;
+// Pages of entries were kept here up to v1; they are deleted on activation and at sign-out.
 const PAGES = 'journal-pages';
+const SHELL = '/writing-shell';
 const PRECACHE = [
   '/offline',
+  SHELL,
   '/static/css/app.css',
   '/static/css/print.css',
   '/static/vendor/nhsuk/nhsuk-frontend.min.css',
@@ -17,18 +21,23 @@ const PRECACHE = [
   '/static/icons/icon-192.png',
   '/static/icons/icon-512.png',
 ];
-// Pages kept for offline use: the blank new-entry form only (it holds no writing).
-const OFFLINE_PAGES = ['/journal/new'];
+// Navigations answered by the shell when offline (the writer's own page is never cached).
+const WRITING_PATHS = ['/journal/new'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(PRECACHE)));
+  // Fetched as nobody: no cookie goes out, so what is kept cannot belong to an account, and no
+  // cookie comes back to overwrite the session of a writer signing in meanwhile.
+  const requests = PRECACHE.map((path) => new Request(path, { credentials: 'omit' }));
+  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(requests)));
   self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith('journal-assets-') && name !== ASSETS) await caches.delete(name);
+      if (name === PAGES || (name.startsWith('journal-assets-') && name !== ASSETS)) {
+        await caches.delete(name);
+      }
     }
     await self.clients.claim();
   })());
@@ -49,21 +58,13 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   if (request.mode !== 'navigate') return;
-  const keep = OFFLINE_PAGES.includes(url.pathname) && !url.search;
+  const writing = WRITING_PATHS.includes(url.pathname) && !url.search;
   event.respondWith((async () => {
     try {
-      const response = await fetch(request);
-      if (keep && response.ok && !response.redirected) {
-        const cache = await caches.open(PAGES);
-        await cache.put(url.pathname, response.clone());
-      }
-      return response;
+      return await fetch(request);
     } catch (error) {
-      if (keep) {
-        const page = await caches.match(url.pathname, { cacheName: PAGES });
-        if (page) return page;
-      }
-      return (await caches.match('/offline')) || Response.error();
+      const page = writing ? await caches.match(SHELL, { cacheName: ASSETS }) : undefined;
+      return page || (await caches.match('/offline')) || Response.error();
     }
   })());
 });

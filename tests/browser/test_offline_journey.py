@@ -12,11 +12,11 @@ pytestmark = pytest.mark.browser
 
 
 def ready_offline(page) -> None:
-    """Wait until the service worker controls the page and has cached the writing page."""
+    """Wait until the service worker controls the page and has cached the writing shell."""
     page.evaluate("navigator.serviceWorker.ready")
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
-    page.wait_for_function("caches.has('journal-pages')")
+    page.wait_for_function("caches.match('/writing-shell').then(Boolean)")
 
 
 def test_type_go_offline_type_more_reload_and_sync(app, phone, live_server):
