@@ -23,7 +23,7 @@ from pathlib import Path
 from journal import create_app, search
 from journal.context import ENGLISH_REGIONS, FIELDS, REGISTERED, ROLES
 from journal.extensions import db
-from journal.models import Share, Tag, Theme
+from journal.models import ContextSharer, Share, Tag, Theme
 
 WORDS = """shift ward patient nurse midwife handover break kindness compassion support manager
 leader listened heard name time care tired burnout staff short busy night day family relative
@@ -95,6 +95,12 @@ def populate(size: int, rng: random.Random) -> None:
         db.session.execute(Share.__table__.insert(), shares[start:start + 5000])
     for start in range(0, len(tags), 5000):
         db.session.execute(Tag.__table__.insert(), tags[start:start + 5000])
+    # One sharer per share in the tally, so each search maps context through suppression.
+    sharers = [{"sharer": share["author_link"], **{name: share[f"ctx_{name}"] for name in
+                                                   ("role", "field", "region", "registered",
+                                                    "international")}} for share in shares]
+    for start in range(0, len(sharers), 5000):
+        db.session.execute(ContextSharer.__table__.insert(), sharers[start:start + 5000])
     db.session.commit()
 
 

@@ -115,16 +115,17 @@ def generalise(sharers: Iterable[tuple[str, Context]]) -> dict[Context, Context]
     generalised form that at least K distinct sharers' contexts also generalise to.
     """
     pairs = set(sharers)
-    shown: dict[Context, Context] = {}
-    for context in {c for _, c in pairs}:
-        level_view = context
-        for level in range(len(STEPS) + 1):
-            level_view = _at_level(context, level)
-            holders = {s for s, c in pairs if _at_level(c, level) == level_view}
-            if len(holders) >= K:
-                break
-        shown[context] = level_view
-    return shown
+    # Each context's view at every level, and who holds each view: one pass per level, so
+    # search can afford it on every query (not a scan of all pairs per context and level).
+    views = {context: [_at_level(context, level) for level in range(len(STEPS) + 1)]
+             for context in {c for _, c in pairs}}
+    holders: list[dict[Context, set[str]]] = [{} for _ in range(len(STEPS) + 1)]
+    for sharer, context in pairs:
+        for level, view in enumerate(views[context]):
+            holders[level].setdefault(view, set()).add(sharer)
+    return {context: next((view for level, view in enumerate(levels)
+                           if len(holders[level][view]) >= K), levels[-1])
+            for context, levels in views.items()}
 
 
 def _at_level(context: Context, level: int) -> Context:

@@ -76,3 +76,13 @@ def make_collection(title: str, shares: list[Share] = (), audience: Audience = A
     if publish:
         collections.publish(collection)
     return collection
+
+
+def make_sharers(contexts: list[Context], count: int = 5) -> None:
+    """``count`` writers who each share (pending review) one entry per context, so those
+    combinations are held by enough sharers to be shown, and searched, as they are."""
+    for _ in range(count):
+        writer = make_user("writer")
+        for context in contexts:
+            make_share(writer, make_entry(writer, body="A shift like any other."),
+                       context=context)

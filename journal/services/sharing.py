@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from flask import current_app
 from sqlalchemy import delete, select
 
-from journal import privacy, safeguarding, search
-from journal.context import Context, generalise
+from journal import privacy, safeguarding, search, suppression
+from journal.context import Context
 from journal.extensions import db
 from journal.models import (
     CollectionItem,
@@ -276,7 +276,5 @@ def set_safeguarding(share: Share, needs_review: bool) -> None:
 
 def shown_contexts(shares: list[Share]) -> dict[str, Context]:
     """Each share's context as others may see it, generalised where fewer than K share it."""
-    pairs = [(row.sharer, row.context) for row in db.session.scalars(select(ContextSharer))]
-    shown = generalise(pairs)
-    fallback = Context(*(["not shown"] * 5))
-    return {share.id: shown.get(share.context, fallback) for share in shares}
+    shown = suppression.shown_by_context()
+    return {share.id: shown.get(share.context, suppression.FALLBACK) for share in shares}
