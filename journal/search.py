@@ -89,19 +89,34 @@ def _apply_batches(index_dir: str) -> int:
         ids = {row.share_id for row in rows}
         ix = _open_or_rebuild(index_dir, locked=True)
         docs = list(_docs(ids))
+        merge = any(row.purge for row in rows) or _removes_anything(ix, ids, docs)
         writer = ix.writer()
         for share_id in ids:
             writer.delete_by_term("id", share_id)
         for doc in docs:
             writer.add_document(**doc)
-        # Merging rewrites the segments, so a withdrawn share's words leave the files too.
-        writer.commit(optimize=any(row.purge for row in rows))
+        # A deleted document's terms stay in the segment files until the segments are merged,
+        # so any change that takes words or context away rewrites them (costly on a large
+        # index, so not for changes such as tagging that remove nothing).
+        writer.commit(optimize=merge)
         # Delete exactly the rows applied: with concurrent writers, a lower id can commit after
         # a higher one was read, and must stay for the next pass.
         db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
         db.session.commit()
         applied += len(rows)
     return applied
+
+
+def _removes_anything(ix: index.Index, ids: set[str], docs: list[dict]) -> bool:
+    """Whether applying ``docs`` for ``ids`` deletes a document or changes its text or context."""
+    new = {doc["id"]: doc for doc in docs}
+    with ix.searcher() as searcher:
+        for share_id in ids:
+            old = searcher.document(id=share_id)
+            if old is not None and (share_id not in new or any(
+                    old.get(name) != new[share_id][name] for name in ("text_hash", "context"))):
+                return True
+    return False
 
 
 def reindex(index_dir: str | None = None) -> int:

@@ -24,10 +24,11 @@ def shown_by_context() -> dict[Context, Context]:
     The same tally gives the same (identical) dict, so callers may cache work built on it.
     """
     global _LAST
-    # Plain rows rather than objects: every search reads the whole tally, to be never stale.
-    rows = frozenset(db.session.execute(select(
+    # Plain tuples through the connection: every search reads the whole tally (O(sharers)),
+    # as the only way to be never stale without a change counter the writers' side keeps.
+    rows = frozenset(map(tuple, db.session.connection().execute(select(
         ContextSharer.sharer, ContextSharer.role, ContextSharer.field, ContextSharer.region,
-        ContextSharer.registered, ContextSharer.international)))
+        ContextSharer.registered, ContextSharer.international))))
     if _LAST is None or _LAST[0] != rows:
         _LAST = (rows, generalise((sharer, Context(*values)) for sharer, *values in rows))
     return _LAST[1]

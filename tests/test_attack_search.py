@@ -2,7 +2,7 @@
 
 Finding 1 (issue 10): a researcher who reads every page and tries every filter, facet, count and
 export must learn no more about a share's context than its own page shows after small-number
-suppression.
+suppression. Finding 9: words (and context) a share no longer has must leave the index files.
 """
 
 import re
@@ -163,3 +163,62 @@ def test_an_index_left_by_the_old_schema_is_rebuilt_without_exact_context(app, r
                                      ).get_data(as_text=True)) == 0
     assert b"england/london" not in index_bytes(app)
     assert runner.invoke(args=["search", "check"]).exit_code == 0
+
+
+# --- finding 9: words a share no longer has leave the index files --------------------------------
+
+def reshare(client, entry, share, wording: str, context: Context):
+    """The writer changes the shared version of ``entry`` (its preview kept live by script)."""
+    data = {"wording": wording, "scope": "leaders", "replaces": share.id, "previewed": "live",
+            "confirm": "1", **{name: getattr(context, name) for name in ctx.CHOICES}}
+    response = client.post(f"/journal/{entry.id}/share", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@pytest.fixture
+def unique_share(client, research_client):
+    """An accepted share with a word and a context nobody else has, already searched once."""
+    writer, entry, share = lone_share(
+        "uniquewriter", "Plonkwizzle is a word nobody else writes.",
+        Context(field="learning-disability", region="northern-ireland"))
+    lone_share("ordinary", "Ordinary words stay.", Context())
+    assert share.id in research_client.get("/research/search?q=plonkwizzle").get_data(
+        as_text=True)  # a researcher's search holds the index open
+    login(client, writer)
+    return entry, share
+
+
+def assert_gone_from_the_index(app, research_client, *old: bytes) -> None:
+    files = index_bytes(app)
+    for value in old:
+        assert value not in files, value
+    assert total(research_client.get("/research/search?q=ordinary").get_data(as_text=True)) == 1
+    assert search.check() == []
+
+
+def test_reshared_wording_leaves_the_index_files(app, client, research_client, unique_share):
+    entry, share = unique_share
+    reshare(client, entry, share, "Fresh wording about a calm shift.", Context())
+    research_client.post(f"/research/shares/{share.id}/accept")
+    body = research_client.get("/research/search?q=calm").get_data(as_text=True)
+    assert share.id in body
+    assert_gone_from_the_index(app, research_client, b"plonkwizzl", b"northern-ireland",
+                               b"learning-disability")
+
+
+def test_returned_wording_leaves_the_index_files(app, research_client, unique_share):
+    _, share = unique_share
+    research_client.post(f"/research/shares/{share.id}/return",
+                         data={"reason": "Please take out the made-up word."})
+    assert_gone_from_the_index(app, research_client, b"plonkwizzl", b"northern-ireland")
+
+
+def test_a_changed_context_leaves_the_index_files(app, client, research_client, unique_share):
+    entry, share = unique_share
+    old_key = search.context_key(share.context).encode()  # the opaque form the index holds
+    reshare(client, entry, share, share.text, Context(region="wales"))
+    research_client.post(f"/research/shares/{share.id}/accept")
+    assert share.id in research_client.get("/research/search?q=plonkwizzle").get_data(
+        as_text=True)
+    assert_gone_from_the_index(app, research_client, old_key, b"northern-ireland",
+                               b"learning-disability")

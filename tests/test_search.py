@@ -1,5 +1,7 @@
 """Full-text search: the index follows the database, and researchers can find what they need."""
 
+from pathlib import Path
+
 import pytest
 
 from journal import search
@@ -180,3 +182,15 @@ def test_outbox_rows_left_behind_are_applied_by_the_next_search(app, corpus):
     assert db.session.scalar(db.select(db.func.count()).select_from(IndexOutbox)) == 1
     assert shares[3].id not in ids()
     assert db.session.scalar(db.select(db.func.count()).select_from(IndexOutbox)) == 0
+
+
+def test_wording_changed_while_accepted_leaves_the_index_files(app, corpus):
+    shares, *_ = corpus
+    shares[3].text = "Rest breaks were protected this week."  # as a repair would
+    search.enqueue({shares[3].id})
+    db.session.commit()
+    search.apply_pending()
+    files = b"".join(p.read_bytes() for p in Path(app.config["INDEX_DIR"]).rglob("*")
+                     if p.is_file())
+    assert b"burnout" not in files and ids("protected") == {shares[3].id}
+    assert search.check() == []
