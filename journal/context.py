@@ -108,8 +108,10 @@ STEPS = (_to_nation, _to_uk, _hide("field"), _hide("registered"), _hide("interna
          _hide("role"))
 
 
-def generalise(sharers: Iterable[tuple[str, Context]]) -> dict[Context, Context]:
-    """Map each distinct context to what may be shown, given (sharer, context) pairs.
+def generalise(sharers: Iterable[tuple[str, Context]],
+               contexts: Iterable[Context] = ()) -> dict[Context, Context]:
+    """Map each distinct context (of the pairs, and ``contexts``) to what may be shown, given
+    the (sharer, context) pairs that count.
 
     A context is shown as it is when at least K distinct sharers hold it; otherwise the least
     generalised form that at least K distinct sharers' contexts also generalise to.
@@ -118,13 +120,13 @@ def generalise(sharers: Iterable[tuple[str, Context]]) -> dict[Context, Context]
     # Each context's view at every level, and who holds each view: one pass per level, so
     # search can afford it on every query (not a scan of all pairs per context and level).
     views = {context: [_at_level(context, level) for level in range(len(STEPS) + 1)]
-             for context in {c for _, c in pairs}}
+             for context in {c for _, c in pairs} | set(contexts)}
     holders: list[dict[Context, set[str]]] = [{} for _ in range(len(STEPS) + 1)]
     for sharer, context in pairs:
         for level, view in enumerate(views[context]):
             holders[level].setdefault(view, set()).add(sharer)
     return {context: next((view for level, view in enumerate(levels)
-                           if len(holders[level][view]) >= K), levels[-1])
+                           if len(holders[level].get(view, ())) >= K), levels[-1])
             for context, levels in views.items()}
 
 

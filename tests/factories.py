@@ -1,11 +1,25 @@
 """Factories for test data, built through the services the app itself uses."""
 
 import itertools
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
+from journal import suppression
 from journal.context import Context
 from journal.extensions import db
-from journal.models import Audience, Collection, Entry, Role, Scope, Share, Tag, Theme, User
+from journal.models import (
+    Audience,
+    Collection,
+    ContextSharer,
+    Entry,
+    Role,
+    Scope,
+    Share,
+    Tag,
+    Theme,
+    User,
+)
+from journal.models.types import utcnow
 from journal.passwords import hash_password
 from journal.services import accounts, collections, research, sharing
 from journal.services import journal as journal_service
@@ -19,7 +33,7 @@ _HASHES: dict[str, str] = {}
 
 
 def make_user(role: str = "writer", username: str | None = None,
-              password: str = PASSWORD) -> User:
+              password: str = PASSWORD, days_old: int = 0) -> User:
     """Create an account of ``role``.
 
     The Argon2id hash of each test password is made once and reused: hashing at full cost for
@@ -31,6 +45,8 @@ def make_user(role: str = "writer", username: str | None = None,
         _HASHES[password] = hash_password(password)
     user = User(username=accounts.check_username(name), password_hash=_HASHES[password],
                 role=Role(role))
+    if days_old:
+        user.created_at = utcnow() - timedelta(days=days_old)
     db.session.add(user)
     db.session.commit()
     return user
@@ -79,10 +95,19 @@ def make_collection(title: str, shares: list[Share] = (), audience: Audience = A
 
 
 def make_sharers(contexts: list[Context], count: int = 5) -> None:
-    """``count`` writers who each share (pending review) one entry per context, so those
-    combinations are held by enough sharers to be shown, and searched, as they are."""
+    """``count`` established writers whose accepted shares hold each context, so those
+    combinations are shown, and searched, as they are.
+
+    Only their rows in the sharer tally are made (as ``sharing.accept`` leaves them), so the
+    shares themselves do not join the results of the test that asked for them.
+    """
     for _ in range(count):
-        writer = make_user("writer")
+        sharer = secrets.token_hex(32)
         for context in contexts:
-            make_share(writer, make_entry(writer, body="A shift like any other."),
-                       context=context)
+            db.session.add(ContextSharer(
+                sharer=sharer, share_ref=secrets.token_hex(32), accepted=True,
+                established=True, role=context.role, field=context.field,
+                region=context.region, registered=context.registered,
+                international=context.international))
+    suppression.bump()
+    db.session.commit()

@@ -38,8 +38,9 @@ def research_client(app, researcher):
 
 
 def lone_share(username: str, body: str, context: Context, accepted: bool = True):
-    """A writer whose context nobody else shares, so its page shows it generalised."""
-    writer = factories.make_user("writer", username=username)
+    """An established writer whose context nobody else shares, so its page shows it
+    generalised (accepted shares of established writers are what count)."""
+    writer = factories.make_user("writer", username=username, days_old=30)
     entry = factories.make_entry(writer, body=body)
     return writer, entry, factories.make_share(writer, entry, context=context, accepted=accepted)
 

@@ -184,5 +184,5 @@ def preview(collection_id: str):
     items = collections.live_items(collection)
     return render_template("reading/read.html", collection=collection, preview=True,
                            items=collection.items, live=set(i.id for i in items),
-                           contexts=sharing.shown_contexts([i.share for i in items]),
+                           contexts=sharing.reader_contexts([i.share for i in items]),
                            responses=[], response=None, form=None)

@@ -53,6 +53,6 @@ def read(collection_id: str):
     items = collections.live_items(collection)
     return render_template(
         "reading/read.html", collection=collection, preview=False, items=collection.items,
-        live={i.id for i in items}, contexts=sharing.shown_contexts([i.share for i in items]),
+        live={i.id for i in items}, contexts=sharing.reader_contexts([i.share for i in items]),
         responses=collections.responses(collection), response=mine, form=form,
     ), 422 if form is not None and has_errors(form) else 200
