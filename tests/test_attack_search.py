@@ -103,10 +103,13 @@ def test_two_searches_differing_by_one_share_reveal_nothing_beyond_the_shown_con
         page = research_client.get(f"/research/shares/{share.id}").get_data(as_text=True)
         assert "Nurse" not in page and "Midwife" not in page and "Wales" not in page
     for name, value in TYPED_FILTERS:
-        body = research_client.get("/research/search", query_string={name: value,
-                                                                     "order": "newest"}
-                                   ).get_data(as_text=True)
+        response = research_client.get("/research/search", query_string={name: value,
+                                                                         "order": "newest"})
+        body = response.get_data(as_text=True)
         assert (london.id in body) == (wales.id in body), (name, value)
+        if response.status_code == 400:  # "uk" is in no list: refused, and nothing shown
+            assert london.id not in body and 'id="result-count"' not in body
+            continue
         assert total(body) in (0, 2), (name, value)
 
 
@@ -223,3 +226,32 @@ def test_a_changed_context_leaves_the_index_files(app, client, research_client, 
         as_text=True)
     assert_gone_from_the_index(app, research_client, old_key, b"northern-ireland",
                                b"learning-disability")
+
+
+# --- second audit: a page number, and values no form offers -------------------------------------
+
+@pytest.mark.parametrize("page", ["2", "-3", "two", str(10**30)])
+def test_research_search_with_a_page_parameter_shows_a_page(research_client, page):
+    for n in range(21):
+        factories.make_share(writer := factories.make_user("writer"),
+                             factories.make_entry(writer, body=f"Calm shift number {n}."),
+                             accepted=True)
+    response = research_client.get("/research/search", query_string={"q": "calm",
+                                                                      "page": page})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and total(body) == 21
+    assert ("Previous" in body) == (page in ("2", str(10**30)))
+    assert body.count("shift number") == {"2": 1, str(10**30): 0}.get(page, 20)
+
+
+@pytest.mark.parametrize(("name", "value", "question"), [
+    ("role", "surgeon", "Your role"), ("region", "england/atlantis", "Where you work"),
+    ("tagged", "maybe", "Tagged"), ("order", "oldest", "Order")])
+def test_a_filter_value_no_list_offers_is_refused_with_a_clear_message(research_client, name,
+                                                                        value, question):
+    lone_share("lonewriter", "The charge nurse brought me tea.", LONDON_NURSE)
+    response = research_client.get("/research/search", query_string={name: value})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert f"{question}: choose one of the options in the list" in body
+    assert 'id="result-count"' not in body

@@ -83,7 +83,6 @@ def test_snippets_mark_hits_and_escape_text(app, corpus, researcher):
     writer = factories.make_user("writer", username="escaper")
     factories.make_share(writer, factories.make_entry(
         writer, body="<script>alert(1)</script> we were listening"), accepted=True)
-    login(app.test_client(), researcher)
     client = app.test_client()
     login(client, researcher)
     page = client.get("/research/search?q=listening").get_data(as_text=True)
