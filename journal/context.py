@@ -117,10 +117,9 @@ def generalise(sharers: Iterable[tuple[str, Context]],
     generalised form that at least K distinct sharers' contexts also generalise to.
     """
     pairs = set(sharers)
-    # Each context's view at every level, and who holds each view: one pass per level, so
-    # search can afford it on every query (not a scan of all pairs per context and level).
-    views = {context: [_at_level(context, level) for level in range(len(STEPS) + 1)]
-             for context in {c for _, c in pairs} | set(contexts)}
+    # Each context's view at every level, and who holds each view: one pass over the pairs
+    # (not a scan of all pairs per context and level), as each tally change rebuilds it.
+    views = {context: _levels(context) for context in {c for _, c in pairs} | set(contexts)}
     holders: list[dict[Context, set[str]]] = [{} for _ in range(len(STEPS) + 1)]
     for sharer, context in pairs:
         for level, view in enumerate(views[context]):
@@ -130,10 +129,12 @@ def generalise(sharers: Iterable[tuple[str, Context]],
             for context, levels in views.items()}
 
 
-def _at_level(context: Context, level: int) -> Context:
-    for step in STEPS[:level]:
-        context = step(context)
-    return context
+def _levels(context: Context) -> list[Context]:
+    """The context at every level of generalisation, each built from the one before."""
+    views = [context]
+    for step in STEPS:
+        views.append(step(views[-1]))
+    return views
 
 
 def suppress(count: int) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from journal.context import Context
 from journal.extensions import db
-from journal.models import Audience, Scope, Share, ShareStatus
+from journal.models import Audience, ContextSharer, Scope, Share, ShareStatus, TallyVersion
 from tests import factories
 from tests.conftest import login
 
@@ -167,3 +167,19 @@ def test_established_accepted_sharers_still_lift_suppression_for_researchers(app
     established_sharers(1)
     page = research.get(f"/research/shares/{share.id}").get_data(as_text=True)
     assert "North East" in page and "Midwifery" in page
+
+
+def test_retally_rebuilds_a_tally_dropped_by_the_upgrade(app, runner, asha_share, researcher):
+    share, *_ = asha_share
+    established_sharers(4)
+    research = app.test_client()
+    login(research, researcher)
+    assert "North East" in research.get(f"/research/shares/{share.id}").get_data(as_text=True)
+    db.session.execute(db.delete(ContextSharer))  # as the migration leaves it
+    db.session.execute(db.delete(TallyVersion))
+    db.session.commit()
+    assert "North East" not in research.get(f"/research/shares/{share.id}").get_data(
+        as_text=True)  # nothing counts: everything fully generalised, the safe direction
+    result = runner.invoke(args=["retally"])
+    assert result.exit_code == 0 and "Tallied the shares of 5 writers" in result.output
+    assert "North East" in research.get(f"/research/shares/{share.id}").get_data(as_text=True)
