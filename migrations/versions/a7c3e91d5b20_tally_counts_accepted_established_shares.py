@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('token', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tally_versions'))
     )
+    # The one row exists from the start, so two first changes at once cannot both insert it.
+    op.execute(sa.text("INSERT INTO tally_versions (id, token) VALUES (1, 'upgraded')"))
 
 
 def downgrade():
