@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 
 from journal import search
 from journal.models import Role
-from journal.services import accounts, demo
+from journal.services import accounts, demo, sharing
 from journal.services.errors import AccountError
 
 users = AppGroup("users", help="Manage accounts.")
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(search_group)
+    app.cli.add_command(retally_command)
 
 
 def _read_password() -> str:
@@ -75,3 +76,10 @@ def search_check() -> None:
             click.echo(problem)
         raise SystemExit(1)
     click.echo("The search index matches the database.")
+
+
+@click.command("retally")
+def retally_command() -> None:
+    """Rebuild the tally behind small-number suppression from every writer's shares."""
+    count = sharing.retally()
+    click.echo(f"Tallied the shares of {count} writer{'s' if count != 1 else ''}.")

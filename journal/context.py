@@ -108,29 +108,33 @@ STEPS = (_to_nation, _to_uk, _hide("field"), _hide("registered"), _hide("interna
          _hide("role"))
 
 
-def generalise(sharers: Iterable[tuple[str, Context]]) -> dict[Context, Context]:
-    """Map each distinct context to what may be shown, given (sharer, context) pairs.
+def generalise(sharers: Iterable[tuple[str, Context]],
+               contexts: Iterable[Context] = ()) -> dict[Context, Context]:
+    """Map each distinct context (of the pairs, and ``contexts``) to what may be shown, given
+    the (sharer, context) pairs that count.
 
     A context is shown as it is when at least K distinct sharers hold it; otherwise the least
     generalised form that at least K distinct sharers' contexts also generalise to.
     """
     pairs = set(sharers)
-    shown: dict[Context, Context] = {}
-    for context in {c for _, c in pairs}:
-        level_view = context
-        for level in range(len(STEPS) + 1):
-            level_view = _at_level(context, level)
-            holders = {s for s, c in pairs if _at_level(c, level) == level_view}
-            if len(holders) >= K:
-                break
-        shown[context] = level_view
-    return shown
+    # Each context's view at every level, and who holds each view: one pass over the pairs
+    # (not a scan of all pairs per context and level), as each tally change rebuilds it.
+    views = {context: _levels(context) for context in {c for _, c in pairs} | set(contexts)}
+    holders: list[dict[Context, set[str]]] = [{} for _ in range(len(STEPS) + 1)]
+    for sharer, context in pairs:
+        for level, view in enumerate(views[context]):
+            holders[level].setdefault(view, set()).add(sharer)
+    return {context: next((view for level, view in enumerate(levels)
+                           if len(holders[level].get(view, ())) >= K), levels[-1])
+            for context, levels in views.items()}
 
 
-def _at_level(context: Context, level: int) -> Context:
-    for step in STEPS[:level]:
-        context = step(context)
-    return context
+def _levels(context: Context) -> list[Context]:
+    """The context at every level of generalisation, each built from the one before."""
+    views = [context]
+    for step in STEPS:
+        views.append(step(views[-1]))
+    return views
 
 
 def suppress(count: int) -> str:

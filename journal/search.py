@@ -7,12 +7,17 @@ that finds the lock taken simply leaves its rows for the holder. No request open
 writer of its own or waits on the lock.
 
 The index holds ids and the fields it filters on (plus a hash of the text, to detect drift),
-not the text itself. These functions (enqueue, apply_pending, search, snippets, reindex, check)
-are the seam a PostgreSQL full-text backend could implement instead.
+not the text itself. It never holds a share's context: only an opaque key per exact
+combination, which each search maps through small-number suppression (journal.suppression) as
+it stands at that moment, so filters, facets and totals only ever work on the context a
+researcher may see, and never lag behind the tally in the revealing direction. These
+functions (enqueue, apply_pending, search, snippets, reindex, check) are the seam a PostgreSQL
+full-text backend could implement instead.
 """
 
 import fcntl
 import hashlib
+import hmac
 import math
 import os
 import shutil
@@ -30,19 +35,20 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, AndNot, Every, MultiTerm, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import TermNotFound
 
+from journal import suppression
+from journal.context import Context
 from journal.extensions import db
 from journal.models import IndexOutbox, Share, ShareStatus, Tag
 
 ANALYZER = StemmingAnalyzer()
-FACETS = ("themes", "role", "field", "region", "nation", "registered", "international",
-          "month", "tagged")
+INDEX_FACETS = ("themes", "month", "tagged")
+CONTEXT_FACETS = ("role", "field", "region", "nation", "registered", "international")
 SCHEMA = Schema(
     id=ID(stored=True, unique=True),
     text=TEXT(analyzer=ANALYZER, phrase=True),
     text_hash=ID(stored=True),
     themes=KEYWORD(stored=True),  # space-separated ids of the themes tagged on the share
-    role=ID(stored=True), field=ID(stored=True), region=ID(stored=True),
-    nation=ID(stored=True), registered=ID(stored=True), international=ID(stored=True),
+    context=ID(stored=True),  # opaque key of the exact context combination (context_key)
     month=ID(stored=True, sortable=True), tagged=ID(stored=True),
 )
 MAX_QUERY = 500
@@ -82,19 +88,35 @@ def _apply_batches(index_dir: str) -> int:
                                      .limit(500)).all():
         ids = {row.share_id for row in rows}
         ix = _open_or_rebuild(index_dir, locked=True)
+        docs = list(_docs(ids))
+        merge = any(row.purge for row in rows) or _removes_anything(ix, ids, docs)
         writer = ix.writer()
         for share_id in ids:
             writer.delete_by_term("id", share_id)
-        for doc in _docs(ids):
+        for doc in docs:
             writer.add_document(**doc)
-        # Merging rewrites the segments, so a withdrawn share's words leave the files too.
-        writer.commit(optimize=any(row.purge for row in rows))
+        # A deleted document's terms stay in the segment files until the segments are merged,
+        # so any change that takes words or context away rewrites them (costly on a large
+        # index, so not for changes such as tagging that remove nothing).
+        writer.commit(optimize=merge)
         # Delete exactly the rows applied: with concurrent writers, a lower id can commit after
         # a higher one was read, and must stay for the next pass.
         db.session.execute(delete(IndexOutbox).where(IndexOutbox.id.in_([r.id for r in rows])))
         db.session.commit()
         applied += len(rows)
     return applied
+
+
+def _removes_anything(ix: index.Index, ids: set[str], docs: list[dict]) -> bool:
+    """Whether applying ``docs`` for ``ids`` deletes a document or changes its text or context."""
+    new = {doc["id"]: doc for doc in docs}
+    with ix.searcher() as searcher:
+        for share_id in ids:
+            old = searcher.document(id=share_id)
+            if old is not None and (share_id not in new or any(
+                    old.get(name) != new[share_id][name] for name in ("text_hash", "context"))):
+                return True
+    return False
 
 
 def reindex(index_dir: str | None = None) -> int:
@@ -143,11 +165,17 @@ def _doc(share: Share, theme_ids: set[int]) -> dict:
     return {
         "id": share.id, "text": share.text, "text_hash": text_hash(share.text),
         "themes": " ".join(str(t) for t in sorted(theme_ids)),
-        "role": share.ctx_role, "field": share.ctx_field, "region": share.ctx_region,
-        "nation": share.ctx_region.split("/")[0], "registered": share.ctx_registered,
-        "international": share.ctx_international, "month": share.month,
+        "context": context_key(share.context), "month": share.month,
         "tagged": "yes" if theme_ids else "no",
     }
+
+
+def context_key(context: Context) -> str:
+    """An opaque key for one exact context combination (keyed, so the files do not say it)."""
+    message = "index-context:" + "|".join(
+        (context.role, context.field, context.region, context.registered, context.international))
+    return hmac.new(current_app.config["SHARE_KEY"].encode(), message.encode(),
+                    hashlib.sha256).hexdigest()[:24]
 
 
 def text_hash(text: str) -> str:
@@ -173,10 +201,13 @@ def _writer_lock(index_dir: str, wait: bool) -> Iterator[bool]:
 
 
 def _open_or_rebuild(index_dir: str, locked: bool = False) -> index.Index:
-    """Open the index; a missing or unreadable one is rebuilt from the database."""
+    """Open the index; a missing, unreadable or outdated one is rebuilt from the database."""
     try:
         if index.exists_in(index_dir):
-            return index.open_dir(index_dir)
+            ix = index.open_dir(index_dir)
+            if _current_schema(ix):
+                return ix
+            current_app.logger.warning("Search index built by an older version; rebuilding")
     except Exception:  # noqa: BLE001 - any corruption means: rebuild from the record
         current_app.logger.warning("Search index unreadable; rebuilding from the database")
     if locked:
@@ -184,6 +215,14 @@ def _open_or_rebuild(index_dir: str, locked: bool = False) -> index.Index:
     else:
         reindex(index_dir)
     return index.open_dir(index_dir)
+
+
+def _current_schema(ix: index.Index) -> bool:
+    """Whether ``ix`` has today's fields (an older one may hold exact context; Whoosh's own
+    schema equality is False even for identical schemas, so compare names and kinds)."""
+    def shape(schema: Schema) -> list[tuple[str, str]]:
+        return sorted((name, type(kind).__name__) for name, kind in schema.items())
+    return shape(ix.schema) == shape(SCHEMA)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -224,7 +263,8 @@ def search(query: str, filters: Filters, order: str = "relevance", page: int = 1
     index_dir = current_app.config["INDEX_DIR"]
     apply_pending(index_dir, wait=False)  # pick up anything a crashed process left behind
     sets = _sets_for(index_dir)
-    matched = _evaluate(text_query, sets) & _filter_set(filters, sets)
+    groups = sets.context_groups(suppression.shown_by_context())
+    matched = _evaluate(text_query, sets) & _filter_set(filters, sets, groups)
     if order == "newest" or isinstance(text_query, Every):
         page_docs = _newest(matched, sets, page * per_page)
     else:
@@ -233,7 +273,7 @@ def search(query: str, filters: Filters, order: str = "relevance", page: int = 1
     terms = {word for fieldname, word in text_query.existing_terms(sets.reader, expand=True)
              if fieldname == "text"}
     return Results(ids=[sets.share_id(doc) for doc in page_docs], total=len(matched),
-                   facets=_facet_counts(matched, sets),
+                   facets=_facet_counts(matched, sets.facets() | groups),
                    terms={t.decode() if isinstance(t, bytes) else t for t in terms})
 
 
@@ -250,6 +290,7 @@ class _PostingSets:
         self._terms: dict[tuple[str, str], frozenset[int]] = {}
         self._facets: dict[str, dict[str, frozenset[int]]] | None = None
         self._ids: dict[int, str] = {}
+        self._groups: tuple[dict, dict[str, dict[str, frozenset[int]]]] | None = None
 
     def term(self, fieldname: str, text) -> frozenset[int]:
         key = (fieldname, text)
@@ -263,12 +304,33 @@ class _PostingSets:
 
     def facets(self) -> dict[str, dict[str, frozenset[int]]]:
         if self._facets is None:
-            self._facets = {
-                fieldname: {text: self.term(fieldname, text)
-                            for text in (v.decode() if isinstance(v, bytes) else v
-                                         for v in self.reader.lexicon(fieldname))}
-                for fieldname in FACETS}
+            self._facets = {fieldname: self._by_value(fieldname)
+                            for fieldname in INDEX_FACETS}
         return self._facets
+
+    def _by_value(self, fieldname: str) -> dict[str, frozenset[int]]:
+        return {text: self.term(fieldname, text)
+                for text in (v.decode() if isinstance(v, bytes) else v
+                             for v in self.reader.lexicon(fieldname))}
+
+    def context_groups(self, shown: dict[Context, Context]) -> dict[str, dict[str,
+                                                                             frozenset[int]]]:
+        """Documents by the context that may be shown, per context facet and value.
+
+        Built from the opaque keys through ``shown`` (kept while the tally gives the same
+        mapping), so a filter or count can only ever see the generalised context.
+        """
+        if self._groups is None or self._groups[0] is not shown:
+            visible = {context_key(exact): view for exact, view in shown.items()}
+            groups: dict[str, dict[str, set[int]]] = {name: {} for name in CONTEXT_FACETS}
+            for key, docs in self._by_value("context").items():
+                view = visible.get(key, suppression.FALLBACK)
+                for name, value in _facet_values(view):
+                    groups[name].setdefault(value, set()).update(docs)
+            self._groups = (shown, {name: {value: frozenset(docs)
+                                           for value, docs in values.items()}
+                                    for name, values in groups.items()})
+        return self._groups[1]
 
     def share_id(self, docnum: int) -> str:
         if docnum not in self._ids:
@@ -276,12 +338,21 @@ class _PostingSets:
         return self._ids[docnum]
 
 
-_SETS: dict[str, tuple[int, _PostingSets]] = {}
+def _facet_values(view: Context) -> Iterator[tuple[str, str]]:
+    """(facet, value) pairs of a shown context; items not given are not counted."""
+    for name in CONTEXT_FACETS:
+        value = view.region.split("/")[0] if name == "nation" else getattr(view, name)
+        if value:
+            yield name, value
+
+
+_SETS: dict[str, tuple[tuple[int, int], _PostingSets]] = {}
 
 
 def _sets_for(index_dir: str) -> _PostingSets:
     ix = _open_or_rebuild(index_dir)
-    generation = ix.latest_generation()
+    # A rebuilt index is a new folder that may start at the same generation number.
+    generation = (os.stat(index_dir).st_ino, ix.latest_generation())
     cached = _SETS.get(index_dir)
     if cached is None or cached[0] != generation:
         if cached is not None:
@@ -355,18 +426,22 @@ def _in_order(positions: list[set[int]], slop: int) -> bool:
     return True
 
 
-def _filter_set(filters: Filters, sets: _PostingSets) -> frozenset[int]:
+def _filter_set(filters: Filters, sets: _PostingSets,
+                groups: dict[str, dict[str, frozenset[int]]]) -> frozenset[int]:
+    """Documents passing the filters; context filters match the shown context only."""
     result = sets.all
     if filters.themes:
         result = result & frozenset().union(*(sets.term("themes", str(t))
                                               for t in filters.themes))
-    for name in ("role", "field", "registered", "international", "month", "tagged"):
-        value = getattr(filters, name)
-        if value:
+    for name in ("month", "tagged"):
+        if value := getattr(filters, name):
             result = result & sets.term(name, value)
+    for name in ("role", "field", "registered", "international"):
+        if value := getattr(filters, name):
+            result = result & groups[name].get(value, frozenset())
     if filters.region:
-        result = result & sets.term("region" if "/" in filters.region else "nation",
-                                    filters.region)
+        result = result & groups["region" if "/" in filters.region else "nation"].get(
+            filters.region, frozenset())
     return result
 
 
@@ -482,10 +557,11 @@ def _balance(query: str) -> str:
     return query
 
 
-def _facet_counts(matched: frozenset[int], sets: _PostingSets) -> dict[str, Counter]:
+def _facet_counts(matched: frozenset[int],
+                  facets: dict[str, dict[str, frozenset[int]]]) -> dict[str, Counter]:
     """For every facet value, how many matching documents have it (set intersections)."""
     counts: dict[str, Counter] = {}
-    for fieldname, values in sets.facets().items():
+    for fieldname, values in facets.items():
         counts[fieldname] = Counter({value: hit for value, docs in values.items()
                                      if (hit := len(docs & matched))})
     return counts
@@ -531,6 +607,9 @@ def check(index_dir: str | None = None) -> list[str]:
     problems = []
     if not index.exists_in(index_dir):
         return ["the index does not exist (run: flask --app journal search reindex)"]
+    if not _current_schema(index.open_dir(index_dir)):
+        return ["the index was built by an older version (it is rebuilt on the next search, "
+                "or run: flask --app journal search reindex)"]
     pending = db.session.scalar(select(db.func.count()).select_from(IndexOutbox))
     if pending:
         problems.append(f"{pending} change(s) waiting in the outbox")

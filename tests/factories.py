@@ -1,13 +1,27 @@
 """Factories for test data, built through the services the app itself uses."""
 
 import itertools
-from datetime import date
+import secrets
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from journal import suppression
 from journal.context import Context
 from journal.extensions import db
-from journal.models import Audience, Collection, Entry, Role, Scope, Share, Tag, Theme, User
+from journal.models import (
+    Audience,
+    Collection,
+    ContextSharer,
+    Entry,
+    Role,
+    Scope,
+    Share,
+    Tag,
+    Theme,
+    User,
+)
+from journal.models.types import utcnow
 from journal.passwords import hash_password
 from journal.services import accounts, collections, research, review_queue, sharing
 from journal.services import journal as journal_service
@@ -21,7 +35,7 @@ _HASHES: dict[str, str] = {}
 
 
 def make_user(role: str = "writer", username: str | None = None,
-              password: str = PASSWORD) -> User:
+              password: str = PASSWORD, days_old: int = 0) -> User:
     """Create an account of ``role``.
 
     The Argon2id hash of each test password is made once and reused: hashing at full cost for
@@ -33,6 +47,8 @@ def make_user(role: str = "writer", username: str | None = None,
         _HASHES[password] = hash_password(password)
     user = User(username=accounts.check_username(name), password_hash=_HASHES[password],
                 role=Role(role))
+    if days_old:
+        user.created_at = utcnow() - timedelta(days=days_old)
     db.session.add(user)
     db.session.commit()
     return user
@@ -94,3 +110,22 @@ def author_note(user: User) -> str:
     from journal.services import drafts  # only the editor tests need it
 
     return drafts.author_token(user)
+
+
+def make_sharers(contexts: list[Context], count: int = 5) -> None:
+    """``count`` established writers whose accepted shares hold each context, so those
+    combinations are shown, and searched, as they are.
+
+    Only their rows in the sharer tally are made (as ``sharing.accept`` leaves them), so the
+    shares themselves do not join the results of the test that asked for them.
+    """
+    for _ in range(count):
+        sharer = secrets.token_hex(32)
+        for context in contexts:
+            db.session.add(ContextSharer(
+                sharer=sharer, share_ref=secrets.token_hex(32), accepted=True,
+                established=True, role=context.role, field=context.field,
+                region=context.region, registered=context.registered,
+                international=context.international))
+    suppression.bump()
+    db.session.commit()

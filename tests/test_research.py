@@ -67,37 +67,37 @@ def test_unknown_share_is_404(client, signed_in):
 def test_rare_context_is_generalised_until_five_sharers_hold_it(client, signed_in, app):
     rare = Context(role="midwife", field="midwifery", region="england/london",
                    registered="under-1", international="yes")
-    writer = factories.make_user("writer", username="rare-writer")
+    writer = factories.make_user("writer", username="rare-writer", days_old=30)
     factories.make_share(writer, factories.make_entry(writer, body="Rare context words"),
-                         context=rare)
-    page = client.get("/research/queue").get_data(as_text=True)
+                         context=rare, accepted=True)
+    page = client.get("/research/shares").get_data(as_text=True)
     assert "London" not in page and "Midwifery" not in page and "Under 1 year" not in page
     assert "not shown" in page
-    # Four more writers with the same context: now five distinct sharers hold it.
+    # Four more established writers with the same context, accepted: five distinct sharers.
     for number in range(4):
-        other = factories.make_user("writer", username=f"same-{number}")
+        other = factories.make_user("writer", username=f"same-{number}", days_old=30)
         factories.make_share(other, factories.make_entry(other, body=f"Same context {number}"),
-                             context=rare)
-    page = client.get("/research/queue").get_data(as_text=True)
+                             context=rare, accepted=True)
+    page = client.get("/research/shares").get_data(as_text=True)
     assert "London, England" in page and "Midwifery" in page and "Under 1 year" in page
 
 
 def test_one_writer_sharing_five_times_does_not_count_as_five(client, signed_in):
     context = Context(role="nurse", region="wales", registered="1-2")
-    writer = factories.make_user("writer", username="prolific")
+    writer = factories.make_user("writer", username="prolific", days_old=30)
     for number in range(5):
         factories.make_share(writer, factories.make_entry(writer, body=f"Entry {number}"),
-                             context=context)
-    page = client.get("/research/queue").get_data(as_text=True)
+                             context=context, accepted=True)
+    page = client.get("/research/shares").get_data(as_text=True)
     assert "1 to 2 years" not in page and "Wales" not in page
 
 
 def test_region_generalises_to_nation_before_uk(client, signed_in):
     for number in range(5):
-        writer = factories.make_user("writer", username=f"north-{number}")
+        writer = factories.make_user("writer", username=f"north-{number}", days_old=30)
         region = "england/north-east" if number == 0 else "england/london"
         factories.make_share(writer, factories.make_entry(writer, body=f"Words {number}"),
-                             context=Context(role="nurse", region=region))
-    page = client.get("/research/queue").get_data(as_text=True)
+                             context=Context(role="nurse", region=region), accepted=True)
+    page = client.get("/research/shares").get_data(as_text=True)
     assert "North East" not in page and "London, England" not in page
     assert "<dd class=\"nhsuk-summary-list__value\">England</dd>" in page

@@ -10,10 +10,18 @@ from journal.models.collections import (
 )
 from journal.models.journal import CheckIn, Draft, Entry, PendingDraft
 from journal.models.research import IndexOutbox, Memo, Tag, Theme
-from journal.models.sharing import ContextSharer, Scope, Share, ShareStatus, WriterProfile
+from journal.models.sharing import (
+    ContextSharer,
+    Scope,
+    Share,
+    ShareStatus,
+    TallyVersion,
+    WriterProfile,
+)
 
 __all__ = [
     "Audience", "AuditEvent", "CheckIn", "Collection", "CollectionItem", "CollectionOpen", "Draft",
     "ContextSharer", "Entry", "IndexOutbox", "InviteCode", "LoginFailure", "Memo", "PendingDraft",
-    "Response", "Role", "Scope", "Share", "ShareStatus", "Tag", "Theme", "User", "WriterProfile",
+    "Response", "Role", "Scope", "Share", "ShareStatus", "Tag", "TallyVersion", "Theme", "User",
+    "WriterProfile",
 ]

@@ -8,7 +8,7 @@ import secrets
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from journal.context import Context
@@ -97,18 +97,23 @@ class Share(db.Model):
 
 
 class ContextSharer(db.Model):
-    """Which context combinations each (pseudonymous) sharer holds, for small-number suppression.
+    """One share's context under its (pseudonymous) sharer, for small-number suppression.
 
-    ``sharer`` is an HMAC of the user id under a key of its own, unrelated to any author link;
-    the table holds no share id and no text, so it cannot tie a sharer to a share.
+    ``sharer`` is an HMAC of the user id, and ``share_ref`` an HMAC of the share id, each under
+    the share key: without the key the table cannot tie a sharer to a share, and it holds no
+    text. Only rows that are both ``accepted`` and ``established`` count towards the threshold.
     """
 
     __tablename__ = "context_sharers"
-    __table_args__ = (UniqueConstraint("sharer", "role", "field", "region", "registered",
-                                       "international", name="uq_context_sharers_combination"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sharer: Mapped[str] = mapped_column(String(64), index=True)
+    #: Keyed hash of the share id, so accepting or returning a share can update its row.
+    share_ref: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The research team accepted the share (fake filler left in the queue counts for nothing).
+    accepted: Mapped[bool] = mapped_column(default=False)
+    #: The account was at least ESTABLISHED_DAYS old when its shares were last tallied.
+    established: Mapped[bool] = mapped_column(default=False)
     role: Mapped[str] = mapped_column(String(30))
     field: Mapped[str] = mapped_column(String(30))
     region: Mapped[str] = mapped_column(String(40))
@@ -119,6 +124,16 @@ class ContextSharer(db.Model):
     def context(self) -> Context:
         """The combination this row counts."""
         return Context(self.role, self.field, self.region, self.registered, self.international)
+
+
+class TallyVersion(db.Model):
+    """One row: a random token replaced in the same transaction as any change to the tally,
+    so the suppression mapping can be cached until it changes."""
+
+    __tablename__ = "tally_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
 
 
 class WriterProfile(db.Model):

@@ -13,7 +13,8 @@ from journal.privacy.identifiers import (
     is_valid_nhs_number,
     replace_identifiers,
 )
-from journal.privacy.links import author_link, sharer_pseudonym
+from journal.privacy.links import author_link, share_ref, sharer_pseudonym
 
 __all__ = ["KINDS", "MARKERS", "Identifier", "author_link", "find_identifiers", "hide_terms",
-           "is_valid_nhs_number", "replace_identifiers", "sharer_pseudonym", "terms_in"]
+           "is_valid_nhs_number", "replace_identifiers", "share_ref", "sharer_pseudonym",
+           "terms_in"]

@@ -14,3 +14,8 @@ def sharer_pseudonym(key: str, user_id: int) -> str:
     """A per-writer pseudonym for counting distinct sharers; unrelated to any author link."""
     return hmac.new(key.encode(), f"context-sharer:{user_id}".encode(),
                     hashlib.sha256).hexdigest()
+
+
+def share_ref(key: str, share_id: str) -> str:
+    """A keyed hash of a share id, naming its row in the sharer tally; unrelated to the author."""
+    return hmac.new(key.encode(), f"tally-share:{share_id}".encode(), hashlib.sha256).hexdigest()

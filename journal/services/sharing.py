@@ -8,18 +8,19 @@ recomputing ``author_link`` from the author's own entries, which needs the serve
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
-from journal import privacy, safeguarding, search
-from journal.context import Context, generalise
+from journal import privacy, safeguarding, search, suppression
+from journal.context import Context
 from journal.extensions import db
 from journal.models import (
     CollectionItem,
     ContextSharer,
     Entry,
+    Role,
     Scope,
     Share,
     ShareStatus,
@@ -263,13 +264,35 @@ def shares_holding_terms(author: User) -> list[tuple[Entry, Share, list[str]]]:
 
 
 def _refresh_tally(author: User) -> None:
-    """Record which context combinations this writer's shares hold, under their pseudonym."""
+    """Record each of this writer's shares' context under their pseudonym, and whether it
+    counts yet (accepted, from an account old enough)."""
     sharer = privacy.sharer_pseudonym(_key(), author.id)
+    established = author.created_at <= utcnow() - timedelta(days=suppression.ESTABLISHED_DAYS)
     db.session.execute(delete(ContextSharer).where(ContextSharer.sharer == sharer))
-    for context in {share.context for _, share in my_shares(author)}:
-        db.session.add(ContextSharer(sharer=sharer, role=context.role, field=context.field,
-                                     region=context.region, registered=context.registered,
-                                     international=context.international))
+    for _, share in my_shares(author):
+        context = share.context
+        db.session.add(ContextSharer(
+            sharer=sharer, share_ref=privacy.share_ref(_key(), share.id),
+            accepted=share.status is ShareStatus.ACCEPTED, established=established,
+            role=context.role, field=context.field, region=context.region,
+            registered=context.registered, international=context.international))
+    suppression.bump()
+
+
+def retally() -> int:
+    """Rebuild every writer's rows of the sharer tally (after an upgrade); returns writers."""
+    writers = db.session.scalars(select(User).where(User.role == Role.WRITER)).all()
+    for writer in writers:
+        _refresh_tally(writer)
+    db.session.commit()
+    return len(writers)
+
+
+def _count_in_tally(share: Share, accepted: bool) -> None:
+    """The research team accepted (or returned) ``share``: its tally row counts (or not)."""
+    db.session.execute(update(ContextSharer).where(
+        ContextSharer.share_ref == privacy.share_ref(_key(), share.id)).values(accepted=accepted))
+    suppression.bump()
 
 
 # --- the research team's side -------------------------------------------------------------------
@@ -305,6 +328,7 @@ def accept(share: Share) -> None:
     if share.status is ShareStatus.ACCEPTED:
         raise SharingError("This share was accepted already")
     share.status, share.return_reason, share.held_on = ShareStatus.ACCEPTED, None, None
+    _count_in_tally(share, accepted=True)
     search.enqueue({share.id})
     db.session.commit()
     search.apply_pending()
@@ -316,6 +340,7 @@ def return_share(share: Share, reason: str) -> None:
     if not reason:
         raise SharingError("Say why you are returning it, so the writer can fix it", "reason")
     share.status, share.return_reason = ShareStatus.RETURNED, reason
+    _count_in_tally(share, accepted=False)
     search.enqueue({share.id})
     db.session.commit()
     search.apply_pending()
@@ -328,8 +353,12 @@ def set_safeguarding(share: Share, needs_review: bool) -> None:
 
 
 def shown_contexts(shares: list[Share]) -> dict[str, Context]:
-    """Each share's context as others may see it, generalised where fewer than K share it."""
-    pairs = [(row.sharer, row.context) for row in db.session.scalars(select(ContextSharer))]
-    shown = generalise(pairs)
-    fallback = Context(*(["not shown"] * 5))
-    return {share.id: shown.get(share.context, fallback) for share in shares}
+    """Each share's context as the research team may see it, generalised where fewer than K
+    established writers' accepted shares hold it."""
+    shown = suppression.shown_by_context()
+    return {share.id: shown.get(share.context, suppression.FALLBACK) for share in shares}
+
+
+def reader_contexts(shares: list[Share]) -> dict[str, Context]:
+    """Each share's fixed coarse context for readers outside the research team."""
+    return {share.id: suppression.for_readers(share.context) for share in shares}

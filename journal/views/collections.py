@@ -184,6 +184,6 @@ def preview(collection_id: str):
     items = collections.live_items(collection)
     return render_template("reading/read.html", collection=collection, preview=True,
                            words=True, items=collection.items, live=set(i.id for i in items),
-                           contexts=sharing.shown_contexts([i.share for i in items]),
+                           contexts=sharing.reader_contexts([i.share for i in items]),
                            responses=None, response=None, form=None,
                            withheld=collections.withheld(collection))

@@ -14,35 +14,47 @@ bp = Blueprint("explore", __name__, url_prefix="/research")
 require_role(bp, Role.can_review_shares)
 
 
+#: Far beyond any real result set; keeps a typed page number from asking for absurd work.
+MAX_PAGE = 100_000
+
+
 @bp.get("/search")
 def search_page():
     """Search with stemming, phrases, AND/OR/NOT and prefix*, filters, facets and snippets."""
     tree = research.theme_tree()
     form = ResearchSearchForm(request.args)
     form.theme.choices = theme_choices(tree, empty="Any")
-    form.validate()
-    error, results, shares, theme = None, None, [], None
-    if form.theme.data and not form.theme.data.isdigit():
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    error, results, shares, theme = _form_error(form), None, [], None
+    if error is None and form.theme.data and not form.theme.data.isdigit():
         error = "That theme filter is not a theme in the codebook: choose one from the list"
-    elif form.theme.data and (theme := research.get_theme(int(form.theme.data))) is None:
+    elif error is None and form.theme.data and (
+            theme := research.get_theme(int(form.theme.data))) is None:
         error = "That theme no longer exists (it may have been merged or deleted)"
     if error is None:
         try:
             results = search.search(form.q.data or "", _filters(form, theme),
-                                    order=form.order.data or "relevance",
-                                    page=max(request.args.get("page", 1, type=int), 1))
+                                    order=form.order.data or "relevance", page=page)
         except search.SearchError as problem:
             error = str(problem)
     if results is not None:
         shares = sharing.shares_in_order(results.ids)
     return render_template(
         "research/search.html", form=form, results=results, shares=shares, error=error,
-        contexts=sharing.shown_contexts(shares), tree=tree, suppress=suppress,
+        page=page, contexts=sharing.shown_contexts(shares), tree=tree, suppress=suppress,
         theme_names={str(theme.id): theme.name for theme, _ in tree},
         collection_choices=collections.all_collections(),
         snippet=lambda text: snippet_html(search.snippets(text, results.terms)) if results
         else "",
     ), 400 if error else 200
+
+
+def _form_error(form: ResearchSearchForm) -> str | None:
+    """A plain message for the first value no list offers (typed into the address)."""
+    if form.validate():
+        return None
+    name = next(iter(form.errors))
+    return f"{form[name].label.text}: choose one of the options in the list"
 
 
 def _filters(form: ResearchSearchForm, theme) -> search.Filters:

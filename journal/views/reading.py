@@ -73,6 +73,6 @@ def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
     return render_template(
         "reading/read.html", collection=collection, preview=False, words=words,
         items=collection.items if words else [], live={i.id for i in items},
-        contexts=sharing.shown_contexts([i.share for i in items]), responses=responses,
+        contexts=sharing.reader_contexts([i.share for i in items]), responses=responses,
         response=mine, form=form, withheld=collections.withheld(collection),
     ), 422 if form is not None and has_errors(form) else 200

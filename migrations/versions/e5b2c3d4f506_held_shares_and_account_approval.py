@@ -1,7 +1,7 @@
 """held shares and account approval
 
 Revision ID: e5b2c3d4f506
-Revises: f2b50055ba49
+Revises: c41d2e3f4a05
 Create Date: 2026-12-01 15:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5b2c3d4f506'
-down_revision = 'f2b50055ba49'
+down_revision = 'c41d2e3f4a05'
 branch_labels = None
 depends_on = None
 
