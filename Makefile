@@ -11,6 +11,7 @@ PORT ?= 5000
 
 run: setup db ## Set up, migrate, load demo data if the database is empty, and serve on :5000
 	$(FLASK) demo --if-empty
+	$(FLASK) retally
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup browser lint ## Set up, then run the whole test suite
