@@ -4,15 +4,15 @@ Every research page, export and search works on this one mapping, so what one vi
 about a share's context is never more than what its own page shows. Only shares the research
 team accepted, from accounts at least ``ESTABLISHED_DAYS`` old, count towards the threshold,
 so nobody can reach it by signing up and sharing filler. Readers outside the research team see
-``for_readers``, a fixed coarse caption that no one else's sharing can change. Sits below
-services and search, which both use it.
+``for_readers``: what the research team sees, made coarser still, so a value suppression hides
+is never shown to anyone. Sits below services and search, which both use it.
 """
 
 import secrets
 
 from sqlalchemy import select, update
 
-from journal.context import NOT_SHOWN, Context, generalise
+from journal.context import NOT_GIVEN, NOT_SHOWN, Context, generalise
 from journal.extensions import db
 from journal.models import ContextSharer, TallyVersion
 
@@ -57,9 +57,13 @@ def shown_by_context() -> dict[Context, Context]:
     return shown
 
 
-def for_readers(context: Context) -> Context:
-    """The caption shown outside the research team: the role and the nation at most.
+def for_readers(shown: Context) -> Context:
+    """The caption shown outside the research team, from the context the research team may see
+    (``shown``, already suppressed): the role and the nation at most.
 
-    Fixed, whatever anyone else shares, so no sign-up or guess can change what readers see.
+    Coarsening only drops what suppression let through, never brings back what it hid; and as
+    only established, accepted sharers count, no sign-up can change it.
     """
-    return Context(role=context.role, region=context.region.split("/")[0])
+    nation = shown.region.split("/")[0]
+    # "UK" is the region generalised all the way up: it tells a reader nothing.
+    return Context(role=shown.role, region=NOT_GIVEN if nation == "uk" else nation)

@@ -3,8 +3,8 @@
 Second audit, finding 1: four fresh sign-ups sharing filler with a guessed context made the
 tally reach 5, so every caption of a writer's share showed her full context (a guessing test:
 it changes only when the guess is right). Only shares the research team accepted, from accounts
-some days old, count; and everything shown outside the research team is a fixed coarse caption
-(role, nation and year) that never depends on anyone else's sharing.
+some days old, count; and everything shown outside the research team is that suppressed
+context made coarser (role, nation and year at most), so sign-ups cannot move it either.
 """
 
 import re

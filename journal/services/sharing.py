@@ -360,5 +360,7 @@ def shown_contexts(shares: list[Share]) -> dict[str, Context]:
 
 
 def reader_contexts(shares: list[Share]) -> dict[str, Context]:
-    """Each share's fixed coarse context for readers outside the research team."""
-    return {share.id: suppression.for_readers(share.context) for share in shares}
+    """Each share's context for readers outside the research team: what the research team may
+    see of it, coarsened to the role and the nation at most."""
+    return {share_id: suppression.for_readers(shown)
+            for share_id, shown in shown_contexts(shares).items()}
