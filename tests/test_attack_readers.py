@@ -13,6 +13,7 @@ import pytest
 
 from journal.context import Context
 from journal.models import Audience, Scope
+from journal.services import collections
 from tests import factories
 from tests.conftest import login
 
@@ -113,3 +114,60 @@ def test_share_preview_tells_the_writer_what_readers_of_collections_see(client, 
     page = " ".join(_page(client, f"/journal/{entry.id}/share").split())
     assert ("Readers of collections see your words with your role, nation and year at most, "
             "and less where few people share the same details.") in page
+
+
+# --- finding 3: other writers' leaders-only words quoted where a writer reads -------------------
+
+THEIRS = "Nobody asked how I was after the arrest call, not even once that week."
+MINE = "Sister Lane stayed late to show me the pumps before her own train home."
+QUOTE = "nobody asked how I was after the arrest call"
+QUOTING = f"The line '{QUOTE}' will stay with me. We will protect debriefs."
+
+
+@pytest.fixture
+def board(writer, other_writer):
+    """A published leaders-only collection holding the writer's words and another writer's."""
+    mine = factories.make_share(writer, factories.make_entry(writer, body=MINE),
+                                scope=Scope.LEADERS, accepted=True)
+    theirs = factories.make_share(other_writer, factories.make_entry(other_writer, body=THEIRS),
+                                  scope=Scope.LEADERS, accepted=True)
+    return factories.make_collection("For the board", [mine, theirs], publish=True)
+
+
+def _quotes_theirs(page: str) -> bool:
+    return "asked how I was after the arrest" in page
+
+
+def test_writer_does_not_read_another_writers_leaders_only_words_in_a_leaders_response(
+        app, client, writer, leader, board):
+    collections.respond(leader, board, QUOTING)
+    login(client, writer)
+    page = _page(client, f"/collections/{board.id}")
+    assert "will stay with me" in page and "[words not shown for now]" in page
+    assert not _quotes_theirs(page)
+    reader = app.test_client()
+    login(reader, leader)  # leaders may read the words, so their quotes stay
+    assert _quotes_theirs(_page(reader, f"/collections/{board.id}"))
+
+
+def test_writer_does_not_read_another_writers_leaders_only_words_in_the_title(
+        app, client, writer, researcher, board):
+    curator = app.test_client()
+    login(curator, researcher)
+    response = curator.post(f"/research/collections/{board.id}/edit", data={
+        "title": f"'{QUOTE}'", "summary": "What new nurses told us.", "audience": "leaders"},
+        follow_redirects=True)
+    assert response.status_code == 200 and _quotes_theirs(response.get_data(as_text=True))
+    login(client, writer)
+    page = _page(client, f"/collections/{board.id}")
+    assert "for senior leaders only" in page and not _quotes_theirs(page)
+    for url in ("/collections/", "/journal/shared"):  # where the collection is listed
+        page = _page(client, url)
+        assert f"/collections/{board.id}" in page and not _quotes_theirs(page), url
+
+
+def test_writer_still_reads_their_own_words_quoted_in_a_response(client, writer, leader, board):
+    collections.respond(leader, board, "Sister Lane stayed late to show me the pumps: thank her.")
+    login(client, writer)
+    assert "Sister Lane stayed late to show me the pumps" in _page(client,
+                                                                   f"/collections/{board.id}")

@@ -173,6 +173,16 @@ def withheld(collection: Collection) -> quotes.Runs:
     return frozenset().union(*(quotes.runs(share.text) for share in hidden))
 
 
+def withheld_from(user: User | None, shown: list[Collection]) -> dict[str, quotes.Runs]:
+    """Per collection, the words this reader may not see quoted in its title, summary,
+    commentary and responses: those ``withheld`` from everyone, and, where the reader may not
+    read the collection's words (a writer in a leaders-only collection), every other share's."""
+    mine = _share_ids_of(user)
+    return {c.id: withheld(c) if can_read_words(user, c) else withheld(c).union(
+        *(quotes.runs(i.share.text) for i in c.items if i.share and i.share_id not in mine))
+        for c in shown}
+
+
 def open_counts() -> dict[str, int]:
     """Per collection, how many distinct leaders have opened it."""
     return dict(db.session.execute(select(CollectionOpen.collection_id, func.count())
@@ -213,8 +223,15 @@ def can_read_responses(user: User | None, collection: Collection) -> bool:
 def _holds_words_of(user: User | None, collection: Collection) -> bool:
     if user is None or user.role is not Role.WRITER or not collection.is_published:
         return False
-    share_ids = {share.id for _, share in sharing.my_shares(user)}
+    share_ids = _share_ids_of(user)
     return any(item.share_id in share_ids for item in live_items(collection))
+
+
+def _share_ids_of(user: User | None) -> set[str]:
+    """The ids of a writer's own shares (none for anyone else)."""
+    if user is None or user.role is not Role.WRITER:
+        return set()
+    return {share.id for _, share in sharing.my_shares(user)}
 
 
 def published_for(user: User | None) -> list[Collection]:

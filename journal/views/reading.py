@@ -36,7 +36,7 @@ def index():
     shown = collections.published_for(user)
     return render_template("reading/index.html", collections=shown,
                            readable={c.id for c in shown if collections.can_read_words(user, c)},
-                           withheld={c.id: collections.withheld(c) for c in shown})
+                           withheld=collections.withheld_from(user, shown))
 
 
 @bp.route("/<collection_id>", methods=["GET", "POST"])
@@ -74,5 +74,6 @@ def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
         "reading/read.html", collection=collection, preview=False, words=words,
         items=collection.items if words else [], live={i.id for i in items},
         contexts=sharing.reader_contexts([i.share for i in items]), responses=responses,
-        response=mine, form=form, withheld=collections.withheld(collection),
+        response=mine, form=form,
+        withheld=collections.withheld_from(user, [collection])[collection.id],
     ), 422 if form is not None and has_errors(form) else 200

@@ -135,8 +135,10 @@ def mine():
     """My shared entries: where each share is, and the controls to change or withdraw it."""
     shares = sharing.my_shares(current_user)
     holding = {share.id: terms for _, share, terms in sharing.shares_holding_terms(current_user)}
-    return render_template("sharing/mine.html", shares=shares, holding=holding,
-                           went=collections.where_my_words_went([s for _, s in shares]),
+    went = collections.where_my_words_went([s for _, s in shares])
+    listed = list({c.id: c for w in went.values() for c in w["collections"]}.values())
+    return render_template("sharing/mine.html", shares=shares, holding=holding, went=went,
+                           withheld=collections.withheld_from(current_user, listed),
                            form=ConfirmForm())
 
 
