@@ -467,3 +467,29 @@ def test_a_new_invite_code_is_shown_on_the_page_and_never_put_in_the_session(cli
     code = re.search(r"New invite code: ([0-9A-F-]{19})", page).group(1)
     assert code not in cookie_payload(client)
     assert code not in client.get("/admin/invites").get_data(as_text=True)
+
+
+# --- audit 3, finding 5: a control character in `next` ------------------------------------------
+
+@pytest.mark.parametrize("target", ["/x%0d%0aSet-Cookie:%20a=b", "/journal/%0aLocation:%20//x",
+                                    "/x%09y", "/x%00", "/x%7f", "/x%e2%80%a8y"])
+def test_a_control_character_in_next_signs_in_and_goes_home(client, writer, target):
+    response = client.post(f"/login?next={target}",
+                           data={"username": "writer", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert "a=b" not in response.headers.get("Set-Cookie", "")
+    assert client.get("/journal/").status_code == 200  # signed in
+
+
+def test_a_hand_made_back_field_with_a_control_character_goes_to_collections(
+        client, researcher, writer):
+    share = factories.make_share(writer, factories.make_entry(writer, body=WORDS), accepted=True)
+    collection = factories.make_collection("What helps", [])
+    login(client, researcher)
+    response = client.post("/research/collections/add", data={
+        "collection_id": collection.id, "share_id": share.id,
+        "back": "/research/x\r\nSet-Cookie: a=b"})
+    assert response.status_code == 302
+    assert response.location == "/research/collections/"
+    assert "a=b" not in response.headers.get("Set-Cookie", "")
