@@ -6,12 +6,13 @@ typos; and what someone types as a username must not be kept when it is no accou
 """
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from journal.extensions import db
 from journal.models import AuditEvent, LoginFailure, Share, User
+from journal.templating import long_date
 from tests import factories
 from tests.conftest import login
 
@@ -467,6 +468,50 @@ def test_a_new_invite_code_is_shown_on_the_page_and_never_put_in_the_session(cli
     code = re.search(r"New invite code: ([0-9A-F-]{19})", page).group(1)
     assert code not in cookie_payload(client)
     assert code not in client.get("/admin/invites").get_data(as_text=True)
+
+
+# --- audit 3, finding 2: the order of a day's events -------------------------------------------
+
+def audit_rows(client) -> list[tuple[str, ...]]:
+    """The audit log's table as the admin reads it: one tuple of cell texts per row."""
+    page = client.get("/admin/audit").get_data(as_text=True)
+    body = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [tuple(" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+                  for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+@pytest.mark.parametrize("order", [("researcher", "writer", "researcher"),
+                                   ("researcher", "researcher", "writer"),
+                                   ("writer", "researcher", "researcher")])
+def test_a_researchers_marker_sign_ins_around_a_writers_cannot_be_told_apart_in_order(
+        app, client, writer, researcher, admin, order):
+    people = {"writer": writer, "researcher": researcher}
+    for name in order:
+        login(app.test_client(), people[name])
+    login(client, admin)
+    sign_ins = [row[1:] for row in audit_rows(client) if row[2] == "sign in"]
+    # the same page whatever the order: one counted row per person, by name
+    assert sign_ins == [("admin", "sign in", "", "1"), ("researcher", "sign in", "", "2"),
+                        ("writer", "sign in", "", "1")]
+
+
+def test_the_audit_log_shows_each_day_newest_first_in_a_fixed_order_within_it(
+        app, client, writer, admin):
+    yesterday = datetime.combine(date.today() - timedelta(days=1), time(), UTC)
+    db.session.add_all([AuditEvent(at=yesterday, action="sign_in", user_id=writer.id),
+                        AuditEvent(at=yesterday, action="denied", user_id=writer.id,
+                                   detail="/admin/users")])
+    db.session.commit()
+    login(app.test_client(), writer)
+    client.post("/login", data={"username": "writer", "password": "wrong guess"})
+    login(client, admin)
+    rows = audit_rows(client)
+    today, before = long_date(date.today()), long_date(yesterday.date())
+    assert [row[0] for row in rows] == [today] * 3 + [before] * 2
+    assert [row[1:3] for row in rows] == [
+        ("admin", "sign in"), ("writer", "sign in"), ("writer", "sign in failed"),
+        ("writer", "denied"), ("writer", "sign in")]
 
 
 # --- audit 3, finding 5: a control character in `next` ------------------------------------------
