@@ -50,6 +50,14 @@ def researcher_sees(client, researcher, share: Share) -> bool:
     return share.text in queue or page.status_code != 404
 
 
+def days_pass(days: int = 1) -> None:
+    """Move every held share ``days`` further back, as if that many days went by."""
+    db.session.expire_all()  # requests ran in their own sessions: read what they committed
+    for share in db.session.scalars(db.select(Share).where(Share.held_on.is_not(None))):
+        share.held_on -= timedelta(days=days)
+    db.session.commit()
+
+
 # --- 10: timing --------------------------------------------------------------------------------
 
 def test_a_new_share_is_invisible_to_researchers_until_released(client, writer, researcher):
@@ -61,26 +69,6 @@ def test_a_new_share_is_invisible_to_researchers_until_released(client, writer, 
     assert WORDS not in queue and "waiting for review: 0" in queue
     assert client.get(f"/research/shares/{share.id}").status_code == 404
     assert client.post(f"/research/shares/{share.id}/accept").status_code == 404
-
-
-def test_held_shares_reach_the_queue_together_once_five_are_waiting(client, researcher):
-    first_four = writers_share(4, client)
-    assert not any(researcher_sees(client, researcher, share) for share in first_four)
-    everyone = first_four + writers_share(1, client)
-    login(client, researcher)
-    queue = client.get("/research/queue").get_data(as_text=True)
-    assert all(share.text in queue for share in everyone)
-
-
-def test_held_shares_reach_the_queue_on_a_later_day(client, writer, researcher):
-    login(client, writer)
-    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
-    assert not researcher_sees(client, researcher, share)
-    share.held_on = date.today() - timedelta(days=1)  # the share was made yesterday
-    db.session.commit()
-    assert researcher_sees(client, researcher, share)
-    db.session.refresh(share)
-    assert share.held_on is None  # the day is forgotten once released
 
 
 def test_a_reshare_goes_back_to_review_held_like_a_first_share(client, writer, researcher):
@@ -337,8 +325,7 @@ def test_a_reshare_cannot_be_seen_arriving_or_linked_to_the_old_version(
     assert client.get(f"/research/shares/{old_id}").status_code == 404
     # later, released in a batch: a new id, and nothing of the old one
     new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
-    new.held_on = date.today() - timedelta(days=1)
-    db.session.commit()
+    days_pass(7)  # a lone share goes out once it has waited a week
     queue = client.get("/research/queue").get_data(as_text=True)
     assert new_words in queue
     assert new.id != old_id and old_id not in queue
@@ -357,8 +344,7 @@ def test_a_reshare_is_not_put_back_into_collections_when_accepted(client, writer
     new_words = "The charge nurse stayed late. Reworded."
     share_over_http(client, entry, new_words, replaces=old.id)
     new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
-    new.held_on = date.today() - timedelta(days=1)
-    db.session.commit()
+    days_pass(7)  # a lone share goes out once it has waited a week
     login(client, researcher)
     client.get("/research/queue")
     client.post(f"/research/shares/{new.id}/accept")
@@ -470,7 +456,7 @@ def test_a_new_invite_code_is_shown_on_the_page_and_never_put_in_the_session(cli
     assert code not in client.get("/admin/invites").get_data(as_text=True)
 
 
-# --- audit 3, finding 2: the order of a day's events -------------------------------------------
+# --- audit 3, finding 2: the order of a day's events and the moment a batch goes out ------------
 
 def audit_rows(client) -> list[tuple[str, ...]]:
     """The audit log's table as the admin reads it: one tuple of cell texts per row."""
@@ -512,6 +498,50 @@ def test_the_audit_log_shows_each_day_newest_first_in_a_fixed_order_within_it(
     assert [row[1:3] for row in rows] == [
         ("admin", "sign in"), ("writer", "sign in"), ("writer", "sign in failed"),
         ("writer", "denied"), ("writer", "sign in")]
+
+
+def test_the_share_that_makes_five_does_not_release_a_batch_that_day(client, researcher):
+    earlier = writers_share(4, client)
+    days_pass()
+    assert not any(researcher_sees(client, researcher, share) for share in earlier)
+    fifth = writers_share(1, client)  # the writer whose share makes the count
+    assert not any(researcher_sees(client, researcher, share) for share in earlier + fifth)
+    days_pass()
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in earlier + fifth)
+
+
+def test_five_shares_made_today_wait_for_a_later_day(client, researcher):
+    shares = writers_share(5, client)
+    assert not any(researcher_sees(client, researcher, share) for share in shares)
+    days_pass()
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in shares)
+
+
+def test_shares_made_today_stay_held_when_an_earlier_batch_goes_out(client, researcher):
+    earlier = writers_share(5, client)
+    days_pass()
+    (today,) = writers_share(1, client)
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in earlier)
+    assert today.text not in queue and "waiting for review: 5" in queue
+    db.session.refresh(today)
+    assert today.held_on == date.today()
+
+
+def test_a_lone_share_waits_for_others_but_not_beyond_a_week(client, writer, researcher):
+    login(client, writer)
+    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
+    days_pass(6)
+    assert not researcher_sees(client, researcher, share)
+    days_pass(1)
+    assert researcher_sees(client, researcher, share)
+    db.session.refresh(share)
+    assert share.held_on is None  # the day is forgotten once released
 
 
 # --- audit 3, finding 5: a control character in `next` ------------------------------------------
