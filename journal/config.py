@@ -43,8 +43,11 @@ class Defaults:
     DEVICE_TRUST_DAYS = 90
     #: Wrong invite codes allowed per client address in the login window, then sign-up waits.
     SIGNUP_ADDRESS_MAX_FAILURES = 20
-    #: New shares reach the review queue together once this many wait (or on a later day).
+    #: Held shares reach the review queue together on a later day than they were held, once
+    #: this many are waiting...
     SHARE_RELEASE_BATCH = 5
+    #: ...or once the oldest has waited this many days.
+    SHARE_RELEASE_MAX_DAYS = 7
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
     #: Entries shown per page in a writer's journal.

@@ -6,12 +6,13 @@ typos; and what someone types as a username must not be kept when it is no accou
 """
 
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from journal.extensions import db
 from journal.models import AuditEvent, LoginFailure, Share, User
+from journal.templating import long_date
 from tests import factories
 from tests.conftest import login
 
@@ -49,6 +50,14 @@ def researcher_sees(client, researcher, share: Share) -> bool:
     return share.text in queue or page.status_code != 404
 
 
+def days_pass(days: int = 1) -> None:
+    """Move every held share ``days`` further back, as if that many days went by."""
+    db.session.expire_all()  # requests ran in their own sessions: read what they committed
+    for share in db.session.scalars(db.select(Share).where(Share.held_on.is_not(None))):
+        share.held_on -= timedelta(days=days)
+    db.session.commit()
+
+
 # --- 10: timing --------------------------------------------------------------------------------
 
 def test_a_new_share_is_invisible_to_researchers_until_released(client, writer, researcher):
@@ -60,26 +69,6 @@ def test_a_new_share_is_invisible_to_researchers_until_released(client, writer, 
     assert WORDS not in queue and "waiting for review: 0" in queue
     assert client.get(f"/research/shares/{share.id}").status_code == 404
     assert client.post(f"/research/shares/{share.id}/accept").status_code == 404
-
-
-def test_held_shares_reach_the_queue_together_once_five_are_waiting(client, researcher):
-    first_four = writers_share(4, client)
-    assert not any(researcher_sees(client, researcher, share) for share in first_four)
-    everyone = first_four + writers_share(1, client)
-    login(client, researcher)
-    queue = client.get("/research/queue").get_data(as_text=True)
-    assert all(share.text in queue for share in everyone)
-
-
-def test_held_shares_reach_the_queue_on_a_later_day(client, writer, researcher):
-    login(client, writer)
-    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
-    assert not researcher_sees(client, researcher, share)
-    share.held_on = date.today() - timedelta(days=1)  # the share was made yesterday
-    db.session.commit()
-    assert researcher_sees(client, researcher, share)
-    db.session.refresh(share)
-    assert share.held_on is None  # the day is forgotten once released
 
 
 def test_a_reshare_goes_back_to_review_held_like_a_first_share(client, writer, researcher):
@@ -336,8 +325,7 @@ def test_a_reshare_cannot_be_seen_arriving_or_linked_to_the_old_version(
     assert client.get(f"/research/shares/{old_id}").status_code == 404
     # later, released in a batch: a new id, and nothing of the old one
     new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
-    new.held_on = date.today() - timedelta(days=1)
-    db.session.commit()
+    days_pass(7)  # a lone share goes out once it has waited a week
     queue = client.get("/research/queue").get_data(as_text=True)
     assert new_words in queue
     assert new.id != old_id and old_id not in queue
@@ -356,8 +344,7 @@ def test_a_reshare_is_not_put_back_into_collections_when_accepted(client, writer
     new_words = "The charge nurse stayed late. Reworded."
     share_over_http(client, entry, new_words, replaces=old.id)
     new = db.session.scalars(db.select(Share).where(Share.text == new_words)).one()
-    new.held_on = date.today() - timedelta(days=1)
-    db.session.commit()
+    days_pass(7)  # a lone share goes out once it has waited a week
     login(client, researcher)
     client.get("/research/queue")
     client.post(f"/research/shares/{new.id}/accept")
@@ -467,3 +454,117 @@ def test_a_new_invite_code_is_shown_on_the_page_and_never_put_in_the_session(cli
     code = re.search(r"New invite code: ([0-9A-F-]{19})", page).group(1)
     assert code not in cookie_payload(client)
     assert code not in client.get("/admin/invites").get_data(as_text=True)
+
+
+# --- audit 3, finding 2: the order of a day's events and the moment a batch goes out ------------
+
+def audit_rows(client) -> list[tuple[str, ...]]:
+    """The audit log's table as the admin reads it: one tuple of cell texts per row."""
+    page = client.get("/admin/audit").get_data(as_text=True)
+    body = page.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [tuple(" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+                  for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)]
+
+
+@pytest.mark.parametrize("order", [("researcher", "writer", "researcher"),
+                                   ("researcher", "researcher", "writer"),
+                                   ("writer", "researcher", "researcher")])
+def test_a_researchers_marker_sign_ins_around_a_writers_cannot_be_told_apart_in_order(
+        app, client, writer, researcher, admin, order):
+    people = {"writer": writer, "researcher": researcher}
+    for name in order:
+        login(app.test_client(), people[name])
+    login(client, admin)
+    sign_ins = [row[1:] for row in audit_rows(client) if row[2] == "sign in"]
+    # the same page whatever the order: one counted row per person, by name
+    assert sign_ins == [("admin", "sign in", "", "1"), ("researcher", "sign in", "", "2"),
+                        ("writer", "sign in", "", "1")]
+
+
+def test_the_audit_log_shows_each_day_newest_first_in_a_fixed_order_within_it(
+        app, client, writer, admin):
+    yesterday = datetime.combine(date.today() - timedelta(days=1), time(), UTC)
+    db.session.add_all([AuditEvent(at=yesterday, action="sign_in", user_id=writer.id),
+                        AuditEvent(at=yesterday, action="denied", user_id=writer.id,
+                                   detail="/admin/users")])
+    db.session.commit()
+    login(app.test_client(), writer)
+    client.post("/login", data={"username": "writer", "password": "wrong guess"})
+    login(client, admin)
+    rows = audit_rows(client)
+    today, before = long_date(date.today()), long_date(yesterday.date())
+    assert [row[0] for row in rows] == [today] * 3 + [before] * 2
+    assert [row[1:3] for row in rows] == [
+        ("admin", "sign in"), ("writer", "sign in"), ("writer", "sign in failed"),
+        ("writer", "denied"), ("writer", "sign in")]
+
+
+def test_the_share_that_makes_five_does_not_release_a_batch_that_day(client, researcher):
+    earlier = writers_share(4, client)
+    days_pass()
+    assert not any(researcher_sees(client, researcher, share) for share in earlier)
+    fifth = writers_share(1, client)  # the writer whose share makes the count
+    assert not any(researcher_sees(client, researcher, share) for share in earlier + fifth)
+    days_pass()
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in earlier + fifth)
+
+
+def test_five_shares_made_today_wait_for_a_later_day(client, researcher):
+    shares = writers_share(5, client)
+    assert not any(researcher_sees(client, researcher, share) for share in shares)
+    days_pass()
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in shares)
+
+
+def test_shares_made_today_stay_held_when_an_earlier_batch_goes_out(client, researcher):
+    earlier = writers_share(5, client)
+    days_pass()
+    (today,) = writers_share(1, client)
+    login(client, researcher)
+    queue = client.get("/research/queue").get_data(as_text=True)
+    assert all(share.text in queue for share in earlier)
+    assert today.text not in queue and "waiting for review: 5" in queue
+    db.session.refresh(today)
+    assert today.held_on == date.today()
+
+
+def test_a_lone_share_waits_for_others_but_not_beyond_a_week(client, writer, researcher):
+    login(client, writer)
+    share = share_over_http(client, factories.make_entry(writer, body=WORDS))
+    days_pass(6)
+    assert not researcher_sees(client, researcher, share)
+    days_pass(1)
+    assert researcher_sees(client, researcher, share)
+    db.session.refresh(share)
+    assert share.held_on is None  # the day is forgotten once released
+
+
+# --- audit 3, finding 5: a control character in `next` ------------------------------------------
+
+@pytest.mark.parametrize("target", ["/x%0d%0aSet-Cookie:%20a=b", "/journal/%0aLocation:%20//x",
+                                    "/x%09y", "/x%00", "/x%7f", "/x%e2%80%a8y"])
+def test_a_control_character_in_next_signs_in_and_goes_home(client, writer, target):
+    response = client.post(f"/login?next={target}",
+                           data={"username": "writer", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert response.location == "/"
+    assert "a=b" not in response.headers.get("Set-Cookie", "")
+    assert client.get("/journal/").status_code == 200  # signed in
+
+
+def test_a_hand_made_back_field_with_a_control_character_goes_to_collections(
+        client, researcher, writer):
+    share = factories.make_share(writer, factories.make_entry(writer, body=WORDS), accepted=True)
+    collection = factories.make_collection("What helps", [])
+    login(client, researcher)
+    response = client.post("/research/collections/add", data={
+        "collection_id": collection.id, "share_id": share.id,
+        "back": "/research/x\r\nSet-Cookie: a=b"})
+    assert response.status_code == 302
+    assert response.location == "/research/collections/"
+    assert "a=b" not in response.headers.get("Set-Cookie", "")

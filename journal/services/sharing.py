@@ -8,7 +8,7 @@ recomputing ``author_link`` from the author's own entries, which needs the serve
 import hashlib
 import json
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
@@ -30,7 +30,7 @@ from journal.models import (
 )
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
-from journal.services import withdrawn
+from journal.services import review_queue, withdrawn
 from journal.services.errors import DomainError
 
 
@@ -158,7 +158,7 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
 def _hold(share: Share) -> None:
     """Keep a new or re-worded share from the queue until a batch is released, so its arrival
     cannot be paired with anyone's sign-in; only the day is stored, and only until release."""
-    share.held_on = date.today()
+    share.held_on = review_queue.today()
 
 
 def _tags_that_follow(old: Share, new_text: str) -> list[Tag]:

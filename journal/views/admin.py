@@ -94,6 +94,6 @@ def invites():
 
 @bp.get("/audit")
 def audit_log():
-    """Recent security events, newest first."""
+    """Security events counted per day, newest day first."""
     page = request.args.get("page", 1, type=int)
     return render_template("admin/audit_log.html", events=audit.recent_events(page))

@@ -1,7 +1,6 @@
 """Signing up, in and out, and changing one's password."""
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -25,6 +24,7 @@ from journal.forms import (
 )
 from journal.services import accounts, sign_in
 from journal.services.errors import AccountError, SignInThrottled, SignUpThrottled
+from journal.views import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -33,12 +33,8 @@ DEVICE_COOKIE = "journal_device"
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a same-site relative ``next`` (no open redirects)."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and "\\" not in target:
-            return target
-    return url_for("main.index")
+    """Only follow a same-site relative ``next`` (no open redirects), else go home."""
+    return local_path(target) or url_for("main.index")
 
 
 def _limits(per_address_setting: str) -> sign_in.SignInLimits:

@@ -14,6 +14,7 @@ from journal.forms import (
 from journal.models import Audience, Collection, Role
 from journal.services import collections, research, sharing
 from journal.services.errors import DomainError
+from journal.views import local_path
 
 bp = Blueprint("collections", __name__, url_prefix="/research/collections")
 require_role(bp, Role.can_review_shares)
@@ -105,8 +106,7 @@ def add_item():
 
 
 def _back() -> str:
-    target = request.form.get("back", "")
-    return target if target.startswith("/research/") else url_for("collections.index")
+    return local_path(request.form.get("back"), "/research/") or url_for("collections.index")
 
 
 def _item_action(collection_id: str, action) -> object:

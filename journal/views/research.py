@@ -1,7 +1,5 @@
 """The research team's review of shared entries. Researchers never see who wrote anything."""
 
-from datetime import date
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -27,8 +25,10 @@ require_role(bp, Role.can_review_shares)
 
 @bp.get("/queue")
 def queue():
-    """Shares waiting for review; held ones are released in a batch on the way in."""
-    review_queue.release_held_shares(date.today(), int(current_app.config["SHARE_RELEASE_BATCH"]))
+    """Shares waiting for review; earlier days' held shares are released in a batch first."""
+    config = current_app.config
+    review_queue.release_held_shares(review_queue.today(), int(config["SHARE_RELEASE_BATCH"]),
+                                     int(config["SHARE_RELEASE_MAX_DAYS"]))
     shares = sharing.pending_shares()
     return render_template("research/queue.html", shares=shares,
                            contexts=sharing.shown_contexts(shares))

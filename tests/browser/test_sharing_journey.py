@@ -14,10 +14,10 @@ from tests.browser.conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def a_day_passes() -> None:
-    """Shares wait (held) until a later day or a batch of five; move them to yesterday."""
+def a_week_passes() -> None:
+    """A lone share waits (held) for a later day with four others, or a week; move it a week."""
     for share in db.session.scalars(db.select(Share).where(Share.held_on.is_not(None))):
-        share.held_on = date.today() - timedelta(days=1)
+        share.held_on = date.today() - timedelta(days=7)
     db.session.commit()
 
 
@@ -46,7 +46,7 @@ def test_share_return_reshare_and_withdraw(app, new_phone, tmp_path):
     assert nurse.evaluate("document.documentElement.scrollWidth") <= 360
     nurse.get_by_role("button", name="Share anonymously").click()
     expect(nurse.get_by_text("Waiting for review")).to_be_visible()
-    a_day_passes()
+    a_week_passes()
 
     # The researcher sees the words, not the writer, and returns them with a reason.
     sign_in(researcher, "reviewer", factories.PASSWORD)
@@ -67,7 +67,7 @@ def test_share_return_reshare_and_withdraw(app, new_phone, tmp_path):
     expect(nurse.locator("#preview")).to_contain_text("Sister [name] on [place]")
     nurse.get_by_role("button", name="Share changes").click()
     expect(nurse.get_by_text("Waiting for review")).to_be_visible()
-    a_day_passes()
+    a_week_passes()
 
     # The researcher accepts it.
     researcher.goto("/research/queue")
