@@ -25,8 +25,12 @@ def load_user(identity: str) -> User | None:
 
 def _keep_session_alive() -> None:
     # A permanent session is refreshed on each request, so PERMANENT_SESSION_LIFETIME is an
-    # idle timeout rather than an absolute one.
-    session.permanent = True
+    # idle timeout rather than an absolute one. An empty session is left alone, so a request
+    # from nobody sets no cookie: a late answer to one (a page left open, the service worker's
+    # update check) would otherwise replace the session a sign-in page has just started, and
+    # its form token with it, and signing in would fail.
+    if session:
+        session.permanent = True
 
 
 #: Session key of a deactivated writer's withdraw-only session. It is not a Flask-Login session:

@@ -98,6 +98,28 @@ def test_signing_in_starts_a_fresh_session_so_old_tokens_stop_working(app, write
     assert response.status_code == 400  # the token from before signing in is void
 
 
+@pytest.mark.parametrize("path", ["/sw.js", "/offline", "/writing-shell"])
+def test_a_request_from_nobody_sets_no_session_cookie(app, path):
+    # Its answer may arrive after a sign-in page's: a cookie on it would replace that page's
+    # session, and the sign-in would fail its form token check.
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert not any(cookie.startswith("journal_session=")
+                   for cookie in response.headers.getlist("Set-Cookie"))
+
+
+def test_a_late_answer_to_nobody_leaves_the_sign_in_page_working(app, writer):
+    ward = app.test_client()
+    page = ward.get("/login").get_data(as_text=True)
+    late = app.test_client().get("/sw.js")  # sent before the sign-in page set its cookie
+    for cookie in late.headers.getlist("Set-Cookie"):
+        ward.set_cookie(*cookie.split(";")[0].split("=", 1))
+    response = ward.post("/login", data={"username": writer.username,
+                                          "password": factories.PASSWORD,
+                                          "csrf_token": hidden(page, "csrf_token")})
+    assert response.status_code == 302
+
+
 # --- 7: kept drafts go only to their author, into the entry they came from ------------------
 
 def use_kept(client, editor: str) -> str:

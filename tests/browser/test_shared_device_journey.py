@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from journal.extensions import db
-from journal.models import PendingDraft
+from journal.models import Draft, PendingDraft
 from tests import factories
 from tests.browser.conftest import sign_in
 from tests.browser.test_offline_journey import ready_offline
@@ -40,27 +40,38 @@ def drafts_on_device(page) -> list[str]:
         ".map(k => localStorage.getItem(k))")
 
 
-def test_the_next_writer_never_sees_the_last_writers_unsynced_words(app, phone):
+# When her session ends decides where her words go, so each order is a case of its own. Clearing
+# the cookies while the sync set off by the connection's return is in flight would be no ending:
+# that request carries her cookie, and its answer puts her refreshed session back on the phone.
+@pytest.mark.parametrize("ending", ["while offline", "after syncing"])
+def test_the_next_writer_never_sees_the_last_writers_unsynced_words(app, phone, ending):
     first = factories.make_user("writer", username="firstnurse")
     factories.make_user("writer", username="secondnurse")
     sign_in(phone, "firstnurse", factories.PASSWORD)
     phone.goto("/journal/new")
+    phone.wait_for_load_state("networkidle")  # the icon too: browsers fetch it past the worker
     phone.context.set_offline(True)  # typed with no connection: these words are only here
     phone.get_by_label("Your entry").fill(WORDS)
     expect(phone.locator("[data-autosave-status]")).to_contain_text("will sync")
+    if ending == "while offline":  # a long spell without signal: the idle timeout passes
+        phone.context.clear_cookies()  # the session ends without anyone signing out
     phone.context.set_offline(False)
-    phone.context.clear_cookies()  # the session ends without anyone signing out
+    if ending == "after syncing":  # back online while still signed in: her draft is saved
+        expect(phone.locator("[data-autosave-status]")).to_have_text("Saved", timeout=10_000)
+        phone.context.clear_cookies()  # then the session ends without anyone signing out
     sign_in(phone, "secondnurse", factories.PASSWORD)
     phone.goto("/journal/new")
+    expect(phone.locator(".nhsuk-header__account")).to_contain_text("secondnurse")
     expect(phone.locator("[data-autosave-offer]")).to_be_hidden()
     expect(phone.get_by_label("Your entry")).to_have_value("")
     assert WORDS not in phone.content()
-    # Never lost: still on the phone, or (when the page synced as the connection came back,
-    # after her session had ended) kept on the server for her alone.
+    # Never lost: still on the phone, or on the server for her alone: kept there (when the page
+    # synced after her session had ended) or in her autosaved draft (when it synced before).
     db.session.expire_all()
     kept = db.session.scalars(select(PendingDraft.fields).where(
         PendingDraft.user_id == first.id)).all()
-    assert any(WORDS in draft for draft in drafts_on_device(phone) + kept)
+    autosaved = db.session.scalars(select(Draft.fields).where(Draft.user_id == first.id)).all()
+    assert any(WORDS in draft for draft in drafts_on_device(phone) + kept + autosaved)
 
 
 def test_words_safe_on_the_server_leave_the_device_when_the_session_has_ended(app, phone):
