@@ -8,10 +8,11 @@ if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => {});
 }
 
-// Whose writing the offline shell may offer: whoever is signed in here now, else nobody.
+// Whose writing the offline shell may offer: whoever is signed in here now, else nobody, and
+// only while their session could still be alive (autosave.mjs checks when they were last seen).
 // (Bare pages, kept offline for anyone, say nothing.)
 const account = document.body.dataset.account;
-if (account) localStorage.setItem('journal-writer', account);
+if (account) localStorage.setItem('journal-writer', JSON.stringify({ id: account, seen: Date.now() }));
 else if (account === '') localStorage.removeItem('journal-writer');
 
 // The session here has ended (or another account is signed in): copies of drafts that are safe

@@ -9,6 +9,18 @@ const FIELDS = ['title', 'body', 'entry_date', 'support', 'prompt_key', 'version
 // offline shell offers.
 const WRITER = 'journal-writer';
 
+// The writer last signed in on this device, while their session could still be alive: after
+// an idle timeout the next person to open the offline shell is offered nobody's writing.
+function lastWriter() {
+  try {
+    const { id, seen } = JSON.parse(localStorage.getItem(WRITER) || 'null') || {};
+    const idle = Number(document.body.dataset.idleMinutes || 60) * 60_000;
+    return id && Date.now() - seen < idle ? String(id) : '';
+  } catch {
+    return '';
+  }
+}
+
 function read() {
   const values = {};
   FIELDS.forEach((name) => {
@@ -29,7 +41,7 @@ function write(values) {
 }
 
 if (form) {
-  const owner = form.dataset.autosaveOwner || localStorage.getItem(WRITER) || '';
+  const owner = form.dataset.autosaveOwner || lastWriter();
   const key = `journal-draft:${owner}:${form.dataset.autosaveSlot}`;
   const url = form.dataset.autosaveUrl;
   const status = document.querySelector('[data-autosave-status]');

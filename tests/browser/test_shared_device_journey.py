@@ -34,6 +34,31 @@ def test_the_offline_writing_page_holds_nothing_of_the_last_writer(app, phone):
     phone.context.set_offline(False)
 
 
+def test_after_an_idle_timeout_the_offline_page_offers_nobody_the_last_writers_words(app, phone):
+    factories.make_user("writer", username="firstnurse")
+    sign_in(phone, "firstnurse", factories.PASSWORD)
+    phone.goto("/journal/new")
+    ready_offline(phone)
+    phone.context.set_offline(True)  # typed with no signal: the words are only on this phone
+    phone.get_by_label("Your entry").fill(WORDS)
+    expect(phone.locator("[data-autosave-status]")).to_contain_text("will sync")
+    # Two hours pass with nobody signed in (longer than the idle timeout); the next person
+    # picks up the phone and opens the writing page, still offline.
+    phone.evaluate("""() => {
+        const writer = JSON.parse(localStorage.getItem('journal-writer'));
+        writer.seen = Date.now() - 2 * 60 * 60 * 1000;
+        localStorage.setItem('journal-writer', JSON.stringify(writer));
+    }""")
+    phone.context.clear_cookies()
+    phone.goto("/journal/new")  # offline: the service worker's kept writing page
+    expect(phone.get_by_role("heading", name="New entry")).to_be_visible()
+    expect(phone.locator("[data-autosave-offer]")).to_be_hidden()
+    expect(phone.get_by_label("Your entry")).to_have_value("")
+    assert WORDS not in phone.content()
+    assert any(WORDS in draft for draft in drafts_on_device(phone))  # kept for her, not lost
+    phone.context.set_offline(False)
+
+
 def drafts_on_device(page) -> list[str]:
     return page.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('journal-draft:'))"
