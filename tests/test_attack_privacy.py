@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import re
 import stat
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -314,6 +315,85 @@ def test_a_term_already_on_the_list_is_reported_in_a_variant_spelling(client, wr
     page = client.post("/journal/sharing-settings", data={"hide_terms": "Ward 7B"},
                        follow_redirects=True).get_data(as_text=True)
     assert RECHECK_WARNING in page and f'href="/journal/{entry.id}/share"' in page
+
+
+# --- third audit, finding 4: accented names, however they are typed -------------------------------
+
+ACCENTED_TERMS = "Zo\u00eb\nAd\u00e9b\u00e1y\u1ecd\u0300\nRen\u00e9e"
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def full_width(text: str) -> str:
+    """``text`` with its ASCII letters and digits typed as full-width forms ("Ｚｏｅ")."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch
+                   for ch in text)
+
+
+def marks_in(text: str) -> list[str]:
+    """The combining accents in ``text`` (none should be left where a name was hidden)."""
+    return [ch for ch in text if unicodedata.category(ch).startswith("M")]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("Zo\u00eb", id="zoe-composed"),
+    pytest.param(nfd("Zo\u00eb"), id="zoe-decomposed"),
+    pytest.param("Zoe", id="zoe-no-accent"),
+    pytest.param("ZO\u00cb", id="zoe-capitals"),
+    pytest.param(nfd("ZO\u00cb"), id="zoe-capitals-decomposed"),
+    pytest.param(full_width("Zo") + "\u00eb", id="zoe-full-width"),
+    pytest.param(full_width("ZOE"), id="zoe-full-width-no-accent"),
+    pytest.param("Ren\u00e9e", id="renee-composed"),
+    pytest.param(nfd("Ren\u00e9e"), id="renee-decomposed"),
+    pytest.param("Renee", id="renee-no-accent"),
+    pytest.param("Ad\u00e9b\u00e1y\u1ecd\u0300", id="adebayo-composed"),
+    pytest.param(nfd("Ad\u00e9b\u00e1y\u1ecd\u0300"), id="adebayo-decomposed"),
+    pytest.param("Adebayo", id="adebayo-no-accent"),
+    pytest.param("ADEBAYO", id="adebayo-capitals"),
+])
+def test_always_hide_terms_hide_accented_names_however_they_are_typed(
+        client, writer, researcher, name):
+    login(client, writer)
+    set_terms(client, ACCENTED_TERMS)
+    wording = f"Dr {name} stayed with me tonight."
+    entry = factories.make_entry(writer, title="A shift", body=wording)
+    preview = textarea(client.get(f"/journal/{entry.id}/share").get_data(as_text=True))
+    assert preview == "Dr [name] stayed with me tonight."  # the whole word, accents and all
+    share_as_shown(client, entry, preview)
+    share = db.session.scalars(db.select(Share)).one()
+    assert share.text == "Dr [name] stayed with me tonight."
+    page = researcher_page(client, researcher, share).split("</h1>", 1)[1]
+    assert_no_variant(page, ACCENTED_TERMS)
+    assert "stayed with me tonight" in page
+
+
+def test_a_hand_made_share_cannot_slip_a_decomposed_name_past_the_list(client, writer):
+    login(client, writer)
+    set_terms(client, ACCENTED_TERMS)
+    entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
+    wording = nfd("Zo\u00eb and Ren\u00e9e were kind; Ad\u00e9b\u00e1y\u1ecd\u0300-Smith too.")
+    response = share_by_hand(client, entry, wording)
+    assert response.status_code == 200 and db.session.scalars(db.select(Share)).all() == []
+    shown = textarea(response.get_data(as_text=True))
+    assert shown == "[name] and [name] were kind; [name] too."
+    assert marks_in(shown) == []
+
+
+def test_adding_an_accented_term_names_shared_entries_holding_it_in_any_form(client, writer):
+    spellings = {"Zoe without accent": "Zoe was kind.", "Zoe decomposed": nfd("Zo\u00eb helped."),
+                 "Zoe in capitals": "ZO\u00cb stayed."}
+    entries = [factories.make_entry(writer, title=title, body=body)
+               for title, body in spellings.items()]
+    for entry in entries:
+        factories.make_share(writer, entry)
+    login(client, writer)
+    page = client.post("/journal/sharing-settings", data={"hide_terms": "Zo\u00eb"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert RECHECK_WARNING in page
+    for entry in entries:
+        assert f'href="/journal/{entry.id}/share"' in page, entry.title
 
 
 # --- finding 5: the "form expired" page is no one-click forgery ----------------------------------
