@@ -56,15 +56,40 @@ def textarea(page: str) -> str:
     return html.unescape(re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1))
 
 
+def folded(text: str) -> str:
+    """``text`` as a reader takes it: accents dropped, full-width letters narrow, any case."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def full_width(text: str) -> str:
+    """``text`` with its ASCII letters and digits typed as full-width forms ("Ｚｏｅ")."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch
+                   for ch in text)
+
+
 def outside_markers(text: str) -> str:
     for marker in MARKERS.values():
         text = text.replace(marker, " ")
-    return text.lower()
+    return folded(text)
+
+
+def assert_no_stray_accent(text: str) -> None:
+    """No accent is left after a marker, cut off from the letter it belonged to."""
+    for marker in MARKERS.values():
+        for match in re.finditer(re.escape(marker), text):
+            after = text[match.end():match.end() + 1]
+            assert not (after and unicodedata.category(after).startswith("M")), text
 
 
 def assert_no_term(text: str, terms: str) -> None:
     for term in terms.split("\n"):
-        assert term.lower() not in outside_markers(text), (term, text)
+        assert folded(term) not in outside_markers(text), (term, text)
+    assert_no_stray_accent(text)
 
 
 def researcher_page(client, researcher, share: Share) -> str:
@@ -131,7 +156,11 @@ def test_a_hide_term_with_no_letters_is_refused_and_the_list_shown_again(client,
     assert "Jenkins\n..." in page
 
 
-_WORDS = st.text(alphabet="abcdeJKLMnsy'", min_size=2, max_size=8).filter(
+#: Letters as they may be typed: plain, accented (composed, or a letter then its accent), and
+#: full-width ("Ｊ").
+_LETTER = st.sampled_from([*"abcdeJKLMnsy'", "\u00e9", "e\u0301", "\u00eb", "e\u0308", "\u00c9",
+                           "E\u0301", "\u1ecd\u0300", "o\u0323\u0300", "\uff2a", "\uff4e"])
+_WORDS = st.lists(_LETTER, min_size=2, max_size=8).map("".join).filter(
     lambda word: any(ch.isalpha() for ch in word))
 _FILLER = st.sampled_from([" ", ". ", "'s ", "@", ".", "-", "/", " St ", " Hospital ",
                            " Sister ", "x", "@nhs.net ", "https://a.example/"])
@@ -168,7 +197,7 @@ _SEPARATORS = re.compile("[\\s'\u2019\u2018\u02bc\u02bb`\u00b4\u2032.\\-"
 
 
 def squashed(text: str) -> str:
-    return _SEPARATORS.sub("", text).casefold()
+    return _SEPARATORS.sub("", folded(text))
 
 
 def assert_no_variant(text: str, terms: str) -> None:
@@ -178,6 +207,7 @@ def assert_no_variant(text: str, terms: str) -> None:
         rest = rest.replace(marker, "|")  # a marker never joins the words either side of it
     for term in terms.split("\n"):
         assert squashed(term) not in squashed(rest), (term, text)
+    assert_no_stray_accent(text)
 
 
 @pytest.mark.parametrize(("wording", "kept", "gone"), [
@@ -221,7 +251,8 @@ def test_always_hide_terms_are_hidden_in_their_ordinary_variations(
     assert_no_variant(page, AUDIT_TERMS)
 
 
-_TERM_PART = st.text(alphabet="abcdefgABCDEFG0123", min_size=1, max_size=5)
+_TERM_PART = st.text(alphabet="abcdefgABCDEFG0123\u00e9\u00eb\u00e1\u00c9\u1ecd", min_size=1,
+                     max_size=5)
 #: What a phone, a keyboard or a writer's habit may put where the term has a space or apostrophe.
 _JOIN = st.sampled_from(["", " ", "  ", "\n", "\r\n", "\u00a0", "-", " - ", ".", ". ", "'",
                          "\u2019", "\u2018", "\u02bc", "\u2010", "\u2013"])
@@ -233,14 +264,19 @@ _GLUE = st.sampled_from(["", "-", "'s", "s", "\u2019s", "y"])
 
 @st.composite
 def term_and_variant(draw) -> tuple[str, str]:
-    """A term as a writer lists it ("St Mary's"), and as it may be typed ("ST-Mary’sy")."""
+    """A term as a writer lists it ("St Mary's", "Zoë"), and as it may be typed ("ST-Mary’sy",
+    "ZOE", "Zoë" as a letter then its accent, "Ｚｏë" in full-width letters)."""
     parts = draw(st.lists(_TERM_PART, min_size=1, max_size=3))
     cut = draw(st.integers(min_value=0, max_value=len(parts[-1])))
     apostrophe = "'" if 0 < cut < len(parts[-1]) else ""
     term = " ".join(parts[:-1] + [parts[-1][:cut] + apostrophe + parts[-1][cut:]])
+    term = draw(st.sampled_from([term, nfd(term)]))  # pasted lists may be decomposed too
 
     def typed(part: str) -> str:
-        return "".join(draw(st.sampled_from([ch.lower(), ch.upper()])) for ch in part)
+        return "".join(draw(st.sampled_from([
+            ch.lower(), ch.upper(), nfd(ch.lower()), nfd(ch.upper()), folded(ch),
+            full_width(nfd(ch)), ch + "\u0301" if ch.isascii() and ch.isalpha() else ch,
+        ])) for ch in part)
 
     last = typed(parts[-1][:cut]) + (draw(_APOSTROPHE) if apostrophe else "") + typed(
         parts[-1][cut:])
@@ -320,16 +356,6 @@ def test_a_term_already_on_the_list_is_reported_in_a_variant_spelling(client, wr
 # --- third audit, finding 4: accented names, however they are typed -------------------------------
 
 ACCENTED_TERMS = "Zo\u00eb\nAd\u00e9b\u00e1y\u1ecd\u0300\nRen\u00e9e"
-
-
-def nfd(text: str) -> str:
-    return unicodedata.normalize("NFD", text)
-
-
-def full_width(text: str) -> str:
-    """``text`` with its ASCII letters and digits typed as full-width forms ("Ｚｏｅ")."""
-    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch
-                   for ch in text)
 
 
 def marks_in(text: str) -> list[str]:
