@@ -407,6 +407,13 @@ def test_a_hand_made_share_cannot_slip_a_decomposed_name_past_the_list(client, w
     assert marks_in(shown) == []
 
 
+def test_letters_with_a_stroke_are_hidden_when_typed_without_it(client, writer):
+    login(client, writer)
+    set_terms(client, "S\u00f8ren\n\u0141ukasz")
+    entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
+    response = share_by_hand(client, entry, "Soren and LUKASZ helped; s\u00f8ren too.")
+    assert textarea(response.get_data(as_text=True)) == "[name] and [name] helped; [name] too."
+
 def test_adding_an_accented_term_names_shared_entries_holding_it_in_any_form(client, writer):
     spellings = {"Zoe without accent": "Zoe was kind.", "Zoe decomposed": nfd("Zo\u00eb helped."),
                  "Zoe in capitals": "ZO\u00cb stayed."}
