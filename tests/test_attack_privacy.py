@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import re
 import stat
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -55,15 +56,40 @@ def textarea(page: str) -> str:
     return html.unescape(re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", page, re.S).group(1))
 
 
+def folded(text: str) -> str:
+    """``text`` as a reader takes it: accents dropped, full-width letters narrow, any case."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
+
+
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def full_width(text: str) -> str:
+    """``text`` with its ASCII letters and digits typed as full-width forms ("Ｚｏｅ")."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch
+                   for ch in text)
+
+
 def outside_markers(text: str) -> str:
     for marker in MARKERS.values():
         text = text.replace(marker, " ")
-    return text.lower()
+    return folded(text)
+
+
+def assert_no_stray_accent(text: str) -> None:
+    """No accent is left after a marker, cut off from the letter it belonged to."""
+    for marker in MARKERS.values():
+        for match in re.finditer(re.escape(marker), text):
+            after = text[match.end():match.end() + 1]
+            assert not (after and unicodedata.category(after).startswith("M")), text
 
 
 def assert_no_term(text: str, terms: str) -> None:
     for term in terms.split("\n"):
-        assert term.lower() not in outside_markers(text), (term, text)
+        assert folded(term) not in outside_markers(text), (term, text)
+    assert_no_stray_accent(text)
 
 
 def researcher_page(client, researcher, share: Share) -> str:
@@ -130,7 +156,11 @@ def test_a_hide_term_with_no_letters_is_refused_and_the_list_shown_again(client,
     assert "Jenkins\n..." in page
 
 
-_WORDS = st.text(alphabet="abcdeJKLMnsy'", min_size=2, max_size=8).filter(
+#: Letters as they may be typed: plain, accented (composed, or a letter then its accent), and
+#: full-width ("Ｊ").
+_LETTER = st.sampled_from([*"abcdeJKLMnsy'", "\u00e9", "e\u0301", "\u00eb", "e\u0308", "\u00c9",
+                           "E\u0301", "\u1ecd\u0300", "o\u0323\u0300", "\uff2a", "\uff4e"])
+_WORDS = st.lists(_LETTER, min_size=2, max_size=8).map("".join).filter(
     lambda word: any(ch.isalpha() for ch in word))
 _FILLER = st.sampled_from([" ", ". ", "'s ", "@", ".", "-", "/", " St ", " Hospital ",
                            " Sister ", "x", "@nhs.net ", "https://a.example/"])
@@ -167,7 +197,7 @@ _SEPARATORS = re.compile("[\\s'\u2019\u2018\u02bc\u02bb`\u00b4\u2032.\\-"
 
 
 def squashed(text: str) -> str:
-    return _SEPARATORS.sub("", text).casefold()
+    return _SEPARATORS.sub("", folded(text))
 
 
 def assert_no_variant(text: str, terms: str) -> None:
@@ -177,6 +207,7 @@ def assert_no_variant(text: str, terms: str) -> None:
         rest = rest.replace(marker, "|")  # a marker never joins the words either side of it
     for term in terms.split("\n"):
         assert squashed(term) not in squashed(rest), (term, text)
+    assert_no_stray_accent(text)
 
 
 @pytest.mark.parametrize(("wording", "kept", "gone"), [
@@ -220,7 +251,8 @@ def test_always_hide_terms_are_hidden_in_their_ordinary_variations(
     assert_no_variant(page, AUDIT_TERMS)
 
 
-_TERM_PART = st.text(alphabet="abcdefgABCDEFG0123", min_size=1, max_size=5)
+_TERM_PART = st.text(alphabet="abcdefgABCDEFG0123\u00e9\u00eb\u00e1\u00c9\u1ecd", min_size=1,
+                     max_size=5)
 #: What a phone, a keyboard or a writer's habit may put where the term has a space or apostrophe.
 _JOIN = st.sampled_from(["", " ", "  ", "\n", "\r\n", "\u00a0", "-", " - ", ".", ". ", "'",
                          "\u2019", "\u2018", "\u02bc", "\u2010", "\u2013"])
@@ -232,14 +264,19 @@ _GLUE = st.sampled_from(["", "-", "'s", "s", "\u2019s", "y"])
 
 @st.composite
 def term_and_variant(draw) -> tuple[str, str]:
-    """A term as a writer lists it ("St Mary's"), and as it may be typed ("ST-Mary’sy")."""
+    """A term as a writer lists it ("St Mary's", "Zoë"), and as it may be typed ("ST-Mary’sy",
+    "ZOE", "Zoë" as a letter then its accent, "Ｚｏë" in full-width letters)."""
     parts = draw(st.lists(_TERM_PART, min_size=1, max_size=3))
     cut = draw(st.integers(min_value=0, max_value=len(parts[-1])))
     apostrophe = "'" if 0 < cut < len(parts[-1]) else ""
     term = " ".join(parts[:-1] + [parts[-1][:cut] + apostrophe + parts[-1][cut:]])
+    term = draw(st.sampled_from([term, nfd(term)]))  # pasted lists may be decomposed too
 
     def typed(part: str) -> str:
-        return "".join(draw(st.sampled_from([ch.lower(), ch.upper()])) for ch in part)
+        return "".join(draw(st.sampled_from([
+            ch.lower(), ch.upper(), nfd(ch.lower()), nfd(ch.upper()), folded(ch),
+            full_width(nfd(ch)), ch + "\u0301" if ch.isascii() and ch.isalpha() else ch,
+        ])) for ch in part)
 
     last = typed(parts[-1][:cut]) + (draw(_APOSTROPHE) if apostrophe else "") + typed(
         parts[-1][cut:])
@@ -314,6 +351,82 @@ def test_a_term_already_on_the_list_is_reported_in_a_variant_spelling(client, wr
     page = client.post("/journal/sharing-settings", data={"hide_terms": "Ward 7B"},
                        follow_redirects=True).get_data(as_text=True)
     assert RECHECK_WARNING in page and f'href="/journal/{entry.id}/share"' in page
+
+
+# --- third audit, finding 4: accented names, however they are typed -------------------------------
+
+ACCENTED_TERMS = "Zo\u00eb\nAd\u00e9b\u00e1y\u1ecd\u0300\nRen\u00e9e"
+
+
+def marks_in(text: str) -> list[str]:
+    """The combining accents in ``text`` (none should be left where a name was hidden)."""
+    return [ch for ch in text if unicodedata.category(ch).startswith("M")]
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param("Zo\u00eb", id="zoe-composed"),
+    pytest.param(nfd("Zo\u00eb"), id="zoe-decomposed"),
+    pytest.param("Zoe", id="zoe-no-accent"),
+    pytest.param("ZO\u00cb", id="zoe-capitals"),
+    pytest.param(nfd("ZO\u00cb"), id="zoe-capitals-decomposed"),
+    pytest.param(full_width("Zo") + "\u00eb", id="zoe-full-width"),
+    pytest.param(full_width("ZOE"), id="zoe-full-width-no-accent"),
+    pytest.param("Ren\u00e9e", id="renee-composed"),
+    pytest.param(nfd("Ren\u00e9e"), id="renee-decomposed"),
+    pytest.param("Renee", id="renee-no-accent"),
+    pytest.param("Ad\u00e9b\u00e1y\u1ecd\u0300", id="adebayo-composed"),
+    pytest.param(nfd("Ad\u00e9b\u00e1y\u1ecd\u0300"), id="adebayo-decomposed"),
+    pytest.param("Adebayo", id="adebayo-no-accent"),
+    pytest.param("ADEBAYO", id="adebayo-capitals"),
+])
+def test_always_hide_terms_hide_accented_names_however_they_are_typed(
+        client, writer, researcher, name):
+    login(client, writer)
+    set_terms(client, ACCENTED_TERMS)
+    wording = f"Dr {name} stayed with me tonight."
+    entry = factories.make_entry(writer, title="A shift", body=wording)
+    preview = textarea(client.get(f"/journal/{entry.id}/share").get_data(as_text=True))
+    assert preview == "Dr [name] stayed with me tonight."  # the whole word, accents and all
+    share_as_shown(client, entry, preview)
+    share = db.session.scalars(db.select(Share)).one()
+    assert share.text == "Dr [name] stayed with me tonight."
+    page = researcher_page(client, researcher, share).split("</h1>", 1)[1]
+    assert_no_variant(page, ACCENTED_TERMS)
+    assert "stayed with me tonight" in page
+
+
+def test_a_hand_made_share_cannot_slip_a_decomposed_name_past_the_list(client, writer):
+    login(client, writer)
+    set_terms(client, ACCENTED_TERMS)
+    entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
+    wording = nfd("Zo\u00eb and Ren\u00e9e were kind; Ad\u00e9b\u00e1y\u1ecd\u0300-Smith too.")
+    response = share_by_hand(client, entry, wording)
+    assert response.status_code == 200 and db.session.scalars(db.select(Share)).all() == []
+    shown = textarea(response.get_data(as_text=True))
+    assert shown == "[name] and [name] were kind; [name] too."
+    assert marks_in(shown) == []
+
+
+def test_letters_with_a_stroke_are_hidden_when_typed_without_it(client, writer):
+    login(client, writer)
+    set_terms(client, "S\u00f8ren\n\u0141ukasz")
+    entry = factories.make_entry(writer, title="A shift", body="A quiet night.")
+    response = share_by_hand(client, entry, "Soren and LUKASZ helped; s\u00f8ren too.")
+    assert textarea(response.get_data(as_text=True)) == "[name] and [name] helped; [name] too."
+
+def test_adding_an_accented_term_names_shared_entries_holding_it_in_any_form(client, writer):
+    spellings = {"Zoe without accent": "Zoe was kind.", "Zoe decomposed": nfd("Zo\u00eb helped."),
+                 "Zoe in capitals": "ZO\u00cb stayed."}
+    entries = [factories.make_entry(writer, title=title, body=body)
+               for title, body in spellings.items()]
+    for entry in entries:
+        factories.make_share(writer, entry)
+    login(client, writer)
+    page = client.post("/journal/sharing-settings", data={"hide_terms": "Zo\u00eb"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert RECHECK_WARNING in page
+    for entry in entries:
+        assert f'href="/journal/{entry.id}/share"' in page, entry.title
 
 
 # --- finding 5: the "form expired" page is no one-click forgery ----------------------------------

@@ -3,7 +3,9 @@
 A term is matched however it is typed: in any case, with any apostrophe (straight, curly, a
 modifier letter) or none, with any spaces, line breaks, hyphens or dots between its parts ("St
 Mary's" is also "st. mary\u2019s" and "St\nMarys"; "Ward 7B" is also "Ward 7-B"), and anywhere,
-even inside a longer word ("Jenkinsy") or an email address. The whole word holding it is
+even inside a longer word ("Jenkinsy") or an email address, and with or without its accents
+("Zoë" is also "Zoe", "ZOË", "Zoë" typed as an e and a separate accent, and "Ｚｏｅ" in
+full-width letters). The whole word holding it is
 replaced, hyphens and apostrophes included ("Okafor-Smith"), and so is any longer finding
 overlapping it ("Sister Mary Jenkins", "St Mary's Hospital", an email address), so that neither
 the term nor what the finder ties to it is left. Text inside a marker such as ``[name]`` is never
@@ -12,6 +14,8 @@ forever.
 """
 
 import re
+import unicodedata
+from functools import cache, lru_cache
 
 from journal.privacy.identifiers import MARKERS, Identifier, find_identifiers
 from journal.privacy.people_places import term_kind
@@ -33,6 +37,12 @@ _BETWEEN = rf"[\s.{re.escape(_APOSTROPHES + _INVISIBLE + _DASHES)}]*"
 #: A word's parts are its runs of letters and runs of digits ("7B" is 7 and B).
 _PARTS = re.compile(r"[^\W\d_]+|\d+")
 _WORD_BREAK = re.compile(rf"[\s.{re.escape(_DASHES)}]+")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+#: Letters that do not decompose into a letter and an accent but are often typed without their
+#: stroke or as two letters ("Søren" as "Soren").
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d",
+                               "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
 
 #: ``(start, end, kind)`` of a stretch of text to replace by the marker of ``kind``.
 Span = tuple[int, int, str]
@@ -59,41 +69,72 @@ def usable_terms(terms: list[str]) -> list[str]:
 
     A term of punctuation alone (".") would turn every sentence into markers.
     """
-    kept = {term.strip().lower(): term.strip() for term in terms}
-    return [term for term in kept.values() if _PARTS.search(term)]
+    kept = {_folded(term.strip())[0]: term.strip() for term in terms}
+    return [term for folded, term in kept.items() if _PARTS.search(folded)]
 
 
 def terms_in(text: str, terms: list[str]) -> list[str]:
     """The usable ``terms`` that ``text`` still holds outside its markers."""
-    marked = _marked(text)
-    return [term for term in usable_terms(terms) if any(_matches(text, term, marked))]
+    marked, folded = _marked(text), _folded(text)
+    return [term for term in usable_terms(terms) if any(_matches(folded, term, marked))]
 
 
+@cache
+def _folded_char(ch: str) -> str:
+    """``ch`` in the form terms and text are compared in: no accents, narrow, case folded."""
+    if ch in _JOINERS:
+        return ch  # "´" is an apostrophe here; decomposed it would be a space and an accent
+    plain = unicodedata.normalize("NFKD", ch.translate(_UNDECOMPOSED)).casefold()
+    return "".join(c for c in unicodedata.normalize("NFKD", plain)
+                   if unicodedata.category(c) not in ("Mn", "Me"))
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """``text`` folded, and for each folded character the index in ``text`` it comes from."""
+    folded, origin, position = [], [], 0
+    # Most of an entry is ASCII, where folding is lowering one character for one: do it in runs.
+    for match in _NOT_ASCII.finditer(text):
+        index = match.start()
+        folded += [text[position:index].lower(), _folded_char(text[index])]
+        origin += range(position, index)
+        origin += [index] * len(folded[-1])
+        position = index + 1
+    folded.append(text[position:].lower())
+    origin += range(position, len(text))
+    return "".join(folded), origin
+
+
+@lru_cache(maxsize=256)
 def _term_pattern(term: str) -> re.Pattern[str]:
     # Spaces may vary only where the term has a break, so "Ward 7B" is not found in "toward 7
     # beds"; within a word only punctuation may be added or dropped ("7-B", "Marys").
-    words = [_PARTS.findall(word) for word in _WORD_BREAK.split(term)]
+    words = [_PARTS.findall(word) for word in _WORD_BREAK.split(_folded(term)[0])]
     return re.compile(_BETWEEN.join(
         _INSIDE.join(_WITHIN.join(re.escape(ch) for ch in part) for part in parts)
-        for parts in words if parts), re.IGNORECASE)
+        for parts in words if parts))
 
 
 def _marked(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _MARKER.finditer(text)]
 
 
-def _matches(text: str, term: str, marked: list[tuple[int, int]]):
-    """``(start, end)`` of each place ``term`` appears in ``text`` outside a marker."""
+def _matches(folded: tuple[str, list[int]], term: str, marked: list[tuple[int, int]]):
+    """``(start, end)`` in the text of each place ``term`` appears in it outside a marker.
+
+    ``folded`` is the text as ``_folded`` gives it: matched there, mapped back to the text.
+    """
+    text, origin = folded
     for match in _term_pattern(term).finditer(text):
-        if not any(s <= match.start() and match.end() <= e for s, e in marked):
-            yield match.span()
+        start, end = origin[match.start()], origin[match.end() - 1] + 1
+        if not any(s <= start and end <= e for s, e in marked):
+            yield start, end
 
 
 def _spans_to_hide(text: str, terms: list[str]) -> list[Span]:
-    marked = _marked(text)
+    marked, folded = _marked(text), _folded(text)
     findings = find_identifiers(text)
     spans = [_widen(text, start, end, term_kind(term), findings, marked)
-             for term in terms for start, end in _matches(text, term, marked)]
+             for term in terms for start, end in _matches(folded, term, marked)]
     return _merged(spans)
 
 
@@ -116,7 +157,8 @@ def _widen(text: str, start: int, end: int, kind: str, findings: list[Identifier
 
 
 def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
+    # An accent typed as its own character belongs to the letter before it ("Zoë" as e + ¨).
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch).startswith("M")
 
 
 def _merged(spans: list[Span]) -> list[Span]:
