@@ -2,7 +2,8 @@
 // that needs the server says so plainly offline. The only pages it keeps are the same for
 // everyone and never hold a username, an entry, a draft or a token: a writing page served from
 // the network is never stored, and offline the blank writing shell stands in for it.
-const VERSION = 'v2';
+// Bump with every change to a precached file: assets are served cache-first.
+const VERSION = 'v3';
 const ASSETS = `journal-assets-${VERSION}`;
 // Pages of entries were kept here up to v1; they are deleted on activation and at sign-out.
 const PAGES = 'journal-pages';
@@ -14,6 +15,11 @@ const PRECACHE = [
   '/static/css/print.css',
   '/static/vendor/nhsuk/nhsuk-frontend.min.css',
   '/static/vendor/nhsuk/nhsuk-frontend.min.js',
+  // Images the NHS.UK stylesheet draws with: offline pages need them too.
+  '/static/vendor/nhsuk/assets/images/nhsuk-icon-arrow-down.svg',
+  '/static/vendor/nhsuk/assets/images/nhsuk-icon-arrow-up-down.svg',
+  '/static/vendor/nhsuk/assets/images/nhsuk-icon-arrow-up.svg',
+  '/static/vendor/nhsuk/assets/images/nhsuk-icon-cross.svg',
   '/static/js/app.mjs',
   '/static/js/js-enabled.js',
   '/static/js/autosave.mjs',
