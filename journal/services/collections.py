@@ -221,10 +221,13 @@ def can_read_responses(user: User | None, collection: Collection) -> bool:
 
 
 def _holds_words_of(user: User | None, collection: Collection) -> bool:
-    if user is None or user.role is not Role.WRITER or not collection.is_published:
-        return False
-    share_ids = _share_ids_of(user)
-    return any(item.share_id in share_ids for item in live_items(collection))
+    return _holds_any(_share_ids_of(user), collection)
+
+
+def _holds_any(share_ids: set[str], collection: Collection) -> bool:
+    """Whether a published collection shows any of these (one writer's) shares now."""
+    return (bool(share_ids) and collection.is_published
+            and any(item.share_id in share_ids for item in live_items(collection)))
 
 
 def _share_ids_of(user: User | None) -> set[str]:
@@ -238,7 +241,8 @@ def published_for(user: User | None) -> list[Collection]:
     """Published collections this reader may open, newest first."""
     published = db.session.scalars(select(Collection).where(Collection.published_at.is_not(None))
                                    .order_by(Collection.published_at.desc())).all()
-    return [c for c in published if can_read(user, c)]
+    mine = _share_ids_of(user)  # once, not per collection: it recomputes every author link
+    return [c for c in published if can_read_words(user, c) or _holds_any(mine, c)]
 
 
 def record_open(user: User, collection: Collection) -> None:
