@@ -156,3 +156,18 @@ def login(client, user, password: str = factories.PASSWORD):
     response = client.post("/login", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)
     return response
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The real app under gunicorn with 4 sync workers, on a database of its own (a SQLite file,
+    or a fresh PostgreSQL schema when the suite runs on PostgreSQL), for one test module."""
+    from tests.live import LiveServer
+
+    folder = tmp_path_factory.mktemp("live")
+    if not DATABASE_URL.startswith("postgresql"):
+        with LiveServer(folder, "") as server:
+            yield server
+        return
+    with isolated_schema(DATABASE_URL) as url, LiveServer(folder, url) as server:
+        yield server

@@ -1,0 +1,136 @@
+"""Two devices doing the same thing at the same moment, against gunicorn with 4 worker processes.
+
+Each round starts both requests together (a barrier), many rounds over, so the interleavings
+that lost words before (a version check in Python, get-or-create of a unique row) are hit.
+"""
+
+import itertools
+import json
+import threading
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import delete, select
+
+from journal.extensions import db
+from journal.models import CheckIn, Draft, Entry, User
+
+pytestmark = pytest.mark.concurrency
+
+ROUNDS = 20
+_names = itertools.count(1)
+
+
+def at_once(*calls):
+    """Run each call in its own thread, released together; return their results in order."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@contextmanager
+def database(server):
+    """The live server's database, as the test's own app sees it."""
+    with server.app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+@pytest.fixture
+def two_devices(live_server):
+    """One writer signed in on two devices (two sessions, each through the sign-in form)."""
+    name = f"racer{next(_names)}"
+    live_server.make_user(name)
+    devices = live_server.sign_in(name), live_server.sign_in(name)
+    with database(live_server) as session:
+        user_id = session.scalar(select(User.id).where(User.username == name))
+    yield user_id, devices
+    for device in devices:
+        device.close()
+
+
+def no_server_error(server, *responses):
+    assert all(r.status_code < 500 for r in responses), server.log()
+
+
+def entry_form(fields: dict, body: str) -> dict:
+    return {"author": fields["author"], "version": fields.get("version", ""), "title": "Shift",
+            "body": body, "entry_date": date.today().isoformat(), "support": "3"}
+
+
+def new_entry(device, body: str) -> int:
+    response = device.post_form("/journal/new", entry_form(device.page_fields("/journal/new"),
+                                                           body))
+    assert response.status_code == 302, response.text
+    return int(response.headers["location"].rstrip("/").rsplit("/", 1)[1])
+
+
+def test_two_saves_from_one_version_one_wins_and_the_other_is_shown_both(live_server,
+                                                                         two_devices):
+    user_id, (one, two) = two_devices
+    entry_id = new_entry(one, "First words.")
+    path = f"/journal/{entry_id}/edit"
+    for round_ in range(ROUNDS):
+        forms = [device.page_fields(path) for device in (one, two)]
+        assert forms[0]["version"] == forms[1]["version"]
+        texts = [f"Round {round_} from device {n}." for n in (1, 2)]
+        responses = at_once(*(lambda d=d, f=f, t=t: d.post_form(path, entry_form(f, t))
+                              for d, f, t in zip((one, two), forms, texts, strict=True)))
+        no_server_error(live_server, *responses)
+        assert sorted(r.status_code for r in responses) == [302, 409], round_
+        won = [r.status_code for r in responses].index(302)
+        winner, loser = texts[won], texts[1 - won]
+        page = responses[1 - won].text
+        assert winner in page and loser in page  # the conflict page shows both texts
+        with database(live_server) as session:
+            entry = session.get(Entry, entry_id)
+            assert (entry.body, entry.version) == (winner, int(forms[0]["version"]) + 1)
+            draft = session.scalar(select(Draft).where(Draft.user_id == user_id,
+                                                       Draft.slot == str(entry_id)))
+            assert draft is not None and json.loads(draft.fields)["body"] == loser
+
+
+def test_two_first_autosaves_of_a_new_entry_make_one_draft(live_server, two_devices):
+    user_id, (one, two) = two_devices
+    author = one.page_fields("/journal/new")["author"]
+    for round_ in range(ROUNDS):
+        texts = [f"Autosave {round_} from device {n}." for n in (1, 2)]
+        responses = at_once(*(lambda d=d, t=t: d.post_json("/journal/drafts/new", {
+            "author": author, "title": "", "body": t, "entry_date": date.today().isoformat()})
+                              for d, t in zip((one, two), texts, strict=True)))
+        no_server_error(live_server, *responses)
+        assert [r.status_code for r in responses] == [200, 200], round_
+        with database(live_server) as session:
+            rows = session.scalars(select(Draft).where(Draft.user_id == user_id,
+                                                       Draft.slot == "new")).all()
+            assert len(rows) == 1 and json.loads(rows[0].fields)["body"] in texts
+            session.execute(delete(Draft).where(Draft.user_id == user_id))  # the next first
+            session.commit()
+
+
+def test_two_check_ins_the_same_day_keep_one(live_server, two_devices):
+    user_id, (one, two) = two_devices
+    for round_ in range(ROUNDS):
+        notes = [f"Check-in {round_} from device {n}" for n in (1, 2)]
+        responses = at_once(*(lambda d=d, n=n, s=s: d.post_form("/journal/check-in", {
+            "support": str(s), "note": n}) for d, n, s in zip((one, two), notes, (2, 4),
+                                                               strict=True)))
+        no_server_error(live_server, *responses)
+        assert [r.status_code for r in responses] == [302, 302], round_
+        with database(live_server) as session:
+            rows = session.scalars(select(CheckIn).where(CheckIn.user_id == user_id)).all()
+            assert len(rows) == 1 and (rows[0].support, rows[0].note) in set(
+                zip((2, 4), notes, strict=True))
+            session.execute(delete(CheckIn).where(CheckIn.user_id == user_id))  # the next first
+            session.commit()
