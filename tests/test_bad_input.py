@@ -105,9 +105,13 @@ def test_impossible_date(client, signed_in, bad_date):
     assert "Kept body" in page and f'value="{bad_date}"' in page and entry_count() == 0
 
 
-def test_missing_date(client, signed_in):
-    page = post_entry(client, entry_date="").get_data(as_text=True)
+@pytest.mark.parametrize("blank", ["", " ", "\t \r\n"])
+def test_missing_date(client, signed_in, blank):
+    response = post_entry(client, entry_date=blank, body="Kept body")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and entry_count() == 0
     assert "Enter the date of the entry" in page and "Enter a real date" not in page
+    assert "Kept body" in page
 
 
 def test_future_date(client, signed_in):

@@ -66,7 +66,9 @@ class RealDateField(DateField):
 
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
-            self.data = None
+            # Only spaces is no date: InputRequired must see it as missing, or a save with no
+            # date reaches the database (a NOT NULL error, and a 500, instead of the message).
+            self.data, self.raw_data = None, []
             return
         try:
             super().process_formdata(valuelist)
