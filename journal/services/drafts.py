@@ -22,6 +22,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from journal import db_ops
 from journal.extensions import db
 from journal.models import Draft, Entry, PendingDraft, User
 from journal.models.journal import BODY_MAX, TITLE_MAX
@@ -156,15 +157,18 @@ def _slot_is(slot: str):
 
 def autosave(user: User, slot: str, fields: dict) -> Draft:
     """Store the latest autosaved fields for ``slot`` ("new" or an own entry's id)."""
-    clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
-    draft = db.session.scalar(select(Draft).where(Draft.user_id == user.id, Draft.slot == slot))
-    draft = draft or Draft(user_id=user.id, slot=slot)
-    draft.entry_id = _entry_of(slot)
-    draft.fields = json.dumps(clean)
-    draft.updated_at = utcnow()
-    db.session.add(draft)
+    draft = store(user.id, slot, fields)
     db.session.commit()
     return draft
+
+
+def store(user_id: int, slot: str, fields: dict) -> Draft:
+    """Make ``fields`` the draft of ``slot`` in one upsert (the caller commits): two first
+    autosaves at once leave one row, and one racing a save that clears the draft never fails."""
+    clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
+    return db_ops.upsert(Draft, {"user_id": user_id, "slot": slot},
+                         {"entry_id": _entry_of(slot), "fields": json.dumps(clean),
+                          "updated_at": utcnow()})
 
 
 def autosaved(user: User, slot: str) -> Draft | None:

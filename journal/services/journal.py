@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
-from journal import search
+from journal import db_ops, search
 from journal.extensions import db
 from journal.models import CheckIn, Entry, User
 from journal.services import drafts, sharing
@@ -53,11 +53,9 @@ def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
 
 def check_in(author: User, day: date, support: int, note: str) -> CheckIn:
     """Record today's answer (a second tap the same day replaces the first)."""
-    existing = db.session.scalar(select(CheckIn).where(CheckIn.user_id == author.id,
-                                                       CheckIn.day == day))
-    item = existing or CheckIn(user_id=author.id, day=day)
-    item.support, item.note = support, note.strip()
-    db.session.add(item)
+    # One upsert: two taps at once on two devices leave one row (the later), never a 500.
+    item = db_ops.upsert(CheckIn, {"user_id": author.id, "day": day},
+                         {"support": support, "note": note.strip()})
     db.session.commit()
     return item
 
