@@ -49,6 +49,30 @@ def test_two_device_edit_conflict_shows_both_and_loses_nothing(two_devices, writ
     assert entry.body == "Phone words. Laptop words."
 
 
+def test_walking_away_from_the_conflict_page_keeps_the_losing_text(two_devices, writer):
+    phone, laptop = two_devices
+    entry = factories.make_entry(writer, title="Night", body="Original words.")
+    versions = [version_in(device.get(f"/journal/{entry.id}/edit").get_data(as_text=True))
+                for device in (phone, laptop)]
+    fields = {"title": "Night", "entry_date": date.today().isoformat(),
+              "author": factories.author_note(writer)}
+    laptop.post(f"/journal/{entry.id}/edit", data={**fields, "body": "Laptop words.",
+                                                   "version": versions[1]})
+    clash = phone.post(f"/journal/{entry.id}/edit", data={**fields, "body": "Phone words.",
+                                                          "version": versions[0]})
+    assert clash.status_code == 409
+    # The phone's writer closes the tab; later the editor offers the phone's words back...
+    editor = phone.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    assert "You have autosaved writing from" in editor
+    restored = phone.get(f"/journal/{entry.id}/edit?restore=1").get_data(as_text=True)
+    assert "Phone words." in restored
+    # ...still from the version it was written against, so saving it shows both again.
+    again = phone.post(f"/journal/{entry.id}/edit", data={
+        **fields, "body": "Phone words.", "version": version_in(restored)})
+    assert again.status_code == 409 and "Laptop words." in again.get_data(as_text=True)
+    assert db.session.get(Entry, entry.id).body == "Laptop words."
+
+
 def test_saving_twice_from_one_device_is_not_a_conflict(client, writer):
     login(client, writer)
     entry = factories.make_entry(writer, body="v1")

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from journal import db_ops, search
 from journal.extensions import db
 from journal.models import CheckIn, Entry, User
+from journal.models.types import utcnow
 from journal.services import drafts, sharing
 
 
@@ -24,8 +25,7 @@ class EntryFields:
 
 def create_entry(author: User, fields: EntryFields) -> Entry:
     """Save a new private entry for ``author``."""
-    entry = Entry(author_id=author.id)
-    _apply(entry, fields)
+    entry = Entry(author_id=author.id, **_values(fields))
     db.session.add(entry)
     drafts.clear(author, "new")
     db.session.commit()
@@ -39,16 +39,39 @@ class EditConflict(Exception):
 def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     """Change an entry the caller has already loaded as its author's.
 
-    ``base_version`` is the version the editor started from; if the entry has been saved since
-    (on another device), EditConflict is raised and nothing is overwritten.
+    ``base_version`` is the version the editor started from. The save is one compare-and-set in
+    the database, so of two saves from one version exactly one is applied. For the other (or any
+    save from an older version) EditConflict is raised, nothing is overwritten, and its text is
+    kept as the entry's autosaved draft so it survives the writer leaving the conflict page.
     """
-    if base_version != entry.version:
+    saved = db.session.execute(
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.author_id == entry.author_id,
+               Entry.version == base_version)
+        .values(**_values(fields), version=Entry.version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if saved.rowcount != 1:
+        db.session.rollback()  # the caller sees the entry as the other device saved it
+        drafts.store(entry.author_id, str(entry.id), _draft_fields(fields, base_version))
+        db.session.commit()
         raise EditConflict()
-    _apply(entry, fields)
-    entry.version += 1
     drafts.clear_for_entry(entry)
     db.session.commit()
     return entry
+
+
+def _values(fields: EntryFields) -> dict:
+    return {"title": fields.title.strip(), "body": fields.body,
+            "entry_date": fields.entry_date, "support": fields.support,
+            "prompt_key": fields.prompt_key or None}
+
+
+def _draft_fields(fields: EntryFields, base_version: int) -> dict:
+    """The fields as the editor form sends them, keeping the version the text started from."""
+    return {"title": fields.title, "body": fields.body,
+            "entry_date": fields.entry_date.isoformat(),
+            "support": "" if fields.support is None else str(fields.support),
+            "prompt_key": fields.prompt_key or "", "version": str(base_version)}
 
 
 def check_in(author: User, day: date, support: int, note: str) -> CheckIn:
@@ -78,14 +101,6 @@ def delete_entry(author: User, entry: Entry) -> None:
     db.session.commit()
     if share is not None:
         search.apply_pending()
-
-
-def _apply(entry: Entry, fields: EntryFields) -> None:
-    entry.title = fields.title.strip()
-    entry.body = fields.body
-    entry.entry_date = fields.entry_date
-    entry.support = fields.support
-    entry.prompt_key = fields.prompt_key or None
 
 
 def own_entries(author: User, query: str, page: int, per_page: int):
