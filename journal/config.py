@@ -52,6 +52,9 @@ class Defaults:
     PROXY_COUNT = 0
     #: Entries shown per page in a writer's journal.
     ENTRIES_PER_PAGE = 10
+    #: SQLite only: seconds a writing request waits for another process's write to finish
+    #: before giving up ("database is locked").
+    SQLITE_BUSY_SECONDS = 15
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -82,6 +85,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         f"sqlite:///{instance / 'journal.sqlite'}"
     )
+    _sqlite_busy_timeout(app)
     app.config["INDEX_DIR"] = app.config["INDEX_DIR"] or str(instance / "index")
     app.config["OPEN_SIGNUP"] = _as_bool(app.config["OPEN_SIGNUP"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
@@ -90,6 +94,17 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
         days=min(int(app.config["REMEMBER_DAYS"]), 14)
     )
+
+
+def _sqlite_busy_timeout(app: Flask) -> None:
+    """On SQLite, wait SQLITE_BUSY_SECONDS for the write lock (pysqlite's default is 5 s),
+    added to whatever engine options are already set."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options["connect_args"] = {**options.get("connect_args", {}),
+                               "timeout": float(app.config["SQLITE_BUSY_SECONDS"])}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _make_private(instance: Path) -> None:

@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask import has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -40,3 +41,32 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+
+
+# --- SQLite under several worker processes: writes wait their turn -------------------------------
+#
+# pysqlite opens a transaction lazily, just before the first INSERT/UPDATE/DELETE. A request that
+# read and then writes must then upgrade its lock, and if another process is already writing,
+# SQLite answers "database is locked" at once (waiting could deadlock, so the busy timeout is not
+# used). A writing request (any method but GET, HEAD, OPTIONS) therefore starts its transaction
+# with BEGIN IMMEDIATE: it takes the write lock first, waiting up to SQLITE_BUSY_SECONDS for it,
+# and its reads and writes are one transaction. Everything else (pages, the CLI, a test's own
+# session) keeps pysqlite's lazy deferred BEGIN, so reading never holds a lock between statements.
+
+_READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn) -> None:
+    """SQLite: BEGIN IMMEDIATE for the transactions of a writing request."""
+    if conn.dialect.name != "sqlite":
+        return
+    dbapi_connection = conn.connection.dbapi_connection
+    writing = has_request_context() and request.method not in _READING_METHODS
+    # None: pysqlite emits no BEGIN of its own; "": its lazy deferred BEGIN. No transaction is
+    # open here, so switching commits nothing.
+    level = None if writing else ""
+    if dbapi_connection.isolation_level != level:
+        dbapi_connection.isolation_level = level
+    if writing:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
