@@ -11,10 +11,11 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from journal.extensions import db
-from journal.models import CheckIn, Draft, Entry, User
+from journal.models import CheckIn, Draft, Entry, PendingDraft, User
+from journal.services.drafts import KEEP_MAX
 
 pytestmark = pytest.mark.concurrency
 
@@ -134,3 +135,25 @@ def test_two_check_ins_the_same_day_keep_one(live_server, two_devices):
                 zip((2, 4), notes, strict=True))
             session.execute(delete(CheckIn).where(CheckIn.user_id == user_id))  # the next first
             session.commit()
+
+
+def test_saves_after_the_session_ended_keep_no_more_than_the_cap(live_server, two_devices):
+    user_id, (device, _) = two_devices
+    fields = device.page_fields("/journal/new")
+    device.post_form("/logout", {})  # the session ends; the editor page is still open
+    senders = [live_server.client() for _ in range(KEEP_MAX + 3)]
+    for sender in senders:
+        sender.page_fields("/login")  # a CSRF token of its own
+    for round_ in range(ROUNDS // 2):
+        responses = at_once(*(lambda s=s, n=n, r=round_: s.post_form("/journal/new", entry_form(
+            fields, f"Kept {r}.{n}")) for n, s in enumerate(senders)))
+        no_server_error(live_server, *responses)
+        kept = [r for r in responses if r.status_code == 302]
+        assert len(kept) == KEEP_MAX, (round_, [r.status_code for r in responses])
+        with database(live_server) as session:
+            count = select(func.count()).where(PendingDraft.user_id == user_id)
+            assert session.scalar(count) == KEEP_MAX
+            session.execute(delete(PendingDraft).where(PendingDraft.user_id == user_id))
+            session.commit()
+    for sender in senders:
+        sender.close()

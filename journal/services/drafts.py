@@ -89,6 +89,10 @@ def keep(user_id: int, entry_id: int | None, form: dict) -> bool:
     Returns False, keeping nothing, when the writer already has KEEP_MAX kept saves waiting:
     nothing kept is ever pushed out by newer saves.
     """
+    # Count-then-insert holds only if two keeps for one writer cannot interleave: take the
+    # writer's row lock first (PostgreSQL; on SQLite a writing request already holds the
+    # database's write lock, and FOR UPDATE is left out).
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
     db.session.execute(delete(PendingDraft).where(PendingDraft.created_at < utcnow() - KEEP_FOR))
     waiting = db.session.scalar(select(func.count()).select_from(PendingDraft)
                                 .where(PendingDraft.user_id == user_id))
