@@ -16,7 +16,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -159,19 +159,30 @@ def _slot_is(slot: str):
                                 else Draft.entry_id == entry_id)
 
 
-def autosave(user: User, slot: str, fields: dict) -> Draft:
-    """Store the latest autosaved fields for ``slot`` ("new" or an own entry's id)."""
-    draft = store(user.id, slot, fields)
-    db.session.commit()
-    return draft
+class EntryGone(LookupError):
+    """The entry whose draft this was has just been deleted (on another device)."""
+
+
+def autosave(user: User, slot: str, fields: dict) -> datetime:
+    """Store the latest autosaved fields for ``slot`` ("new" or an own entry's id); returns
+    when. Raises EntryGone if that entry was deleted meanwhile."""
+    saved_at = store(user.id, slot, fields).updated_at
+    db.session.commit()  # after this the row may already be gone (a save or delete elsewhere)
+    return saved_at
 
 
 def store(user_id: int, slot: str, fields: dict) -> Draft:
     """Make ``fields`` the draft of ``slot`` in one upsert (the caller commits): two first
     autosaves at once leave one row, and one racing a save that clears the draft never fails."""
+    entry_id = _entry_of(slot)
+    # Lock the entry so a delete on another device waits for this draft (and deletes it), or
+    # has happened and is seen: never a draft pointing at a deleted entry.
+    if entry_id is not None and db.session.scalar(
+            select(Entry.id).where(Entry.id == entry_id).with_for_update()) is None:
+        raise EntryGone(entry_id)
     clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
     return db_ops.upsert(Draft, {"user_id": user_id, "slot": slot},
-                         {"entry_id": _entry_of(slot), "fields": json.dumps(clean),
+                         {"entry_id": entry_id, "fields": json.dumps(clean),
                           "updated_at": utcnow()})
 
 

@@ -121,9 +121,12 @@ def autosave(slot: str):
         return jsonify(error="Send the entry's fields as JSON"), 400
     if not _is_mine(fields.get("author")):
         return jsonify(error=NOT_MINE), 400
-    draft = drafts.autosave(current_user, slot, fields)
+    try:
+        saved_at = drafts.autosave(current_user, slot, fields)
+    except drafts.EntryGone:
+        abort(404)  # deleted on another device since the check above
     # A renewed author note: the page's note lasts about as long as the session it keeps alive.
-    return jsonify(saved_at=draft.updated_at.isoformat(),
+    return jsonify(saved_at=saved_at.isoformat(),
                    author=drafts.author_token(current_user))
 
 
