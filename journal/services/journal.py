@@ -44,15 +44,17 @@ def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     save from an older version) EditConflict is raised, nothing is overwritten, and its text is
     kept as the entry's autosaved draft so it survives the writer leaving the conflict page.
     """
+    entry_id, author_id = entry.id, entry.author_id
     saved = db.session.execute(
         update(Entry)
-        .where(Entry.id == entry.id, Entry.author_id == entry.author_id,
+        .where(Entry.id == entry_id, Entry.author_id == author_id,
                Entry.version == base_version)
         .values(**_values(fields), version=Entry.version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False))
     if saved.rowcount != 1:
         db.session.rollback()  # the caller sees the entry as the other device saved it
-        drafts.store(entry.author_id, str(entry.id), _draft_fields(fields, base_version))
+        # Raises drafts.EntryGone instead if the other device deleted the entry.
+        drafts.store(author_id, str(entry_id), _draft_fields(fields, base_version))
         db.session.commit()
         raise EditConflict()
     drafts.clear_for_entry(entry)
@@ -93,6 +95,10 @@ def check_ins(author: User, days: int = 30) -> list[CheckIn]:
 
 def delete_entry(author: User, entry: Entry) -> None:
     """Delete an entry for good, withdrawing its share first so no orphan share outlives it."""
+    # The entry's row lock first, as a save and an autosave take it before touching drafts:
+    # the same order everywhere, so a delete racing them waits instead of deadlocking.
+    if db.session.scalar(select(Entry.id).where(Entry.id == entry.id).with_for_update()) is None:
+        return  # deleted on another device meanwhile: nothing left to do
     share = sharing.share_of(author, entry)
     if share is not None:
         sharing.withdraw_share(author, share)

@@ -180,8 +180,10 @@ def edit(entry_id: int):
             # Saved on another device since this editor opened: show both, lose neither.
             form.version.data = str(entry.version)
             return render_template("journal/conflict.html", form=form, entry=entry), 409
+        except drafts.EntryGone:
+            abort(404)  # deleted on another device since this request loaded it
         flash("Changes saved.", "success")
-        return redirect(url_for("journal.show", entry_id=entry.id))
+        return redirect(url_for("journal.show", entry_id=entry_id))
     status = 422 if has_errors(form) else 200
     return render_template("journal/edit.html", form=form, entry=entry, slot=str(entry.id),
                            kept=_kept(entry.id, form),
