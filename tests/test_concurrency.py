@@ -159,18 +159,21 @@ def test_saves_after_the_session_ended_keep_no_more_than_the_cap(live_server, tw
         sender.close()
 
 
-def test_an_autosave_racing_the_deletion_of_its_entry_leaves_nothing(live_server, two_devices):
+def test_edits_racing_the_deletion_of_their_entry_leave_nothing(live_server, two_devices):
     user_id, (one, two) = two_devices
     for round_ in range(ROUNDS // 2):
         entry_id = new_entry(one, f"Soon deleted {round_}.")
-        author = two.page_fields(f"/journal/{entry_id}/edit")["author"]
+        editor = two.page_fields(f"/journal/{entry_id}/edit")
         confirm = one.page_fields(f"/journal/{entry_id}/delete")
-        deleted, saved = at_once(
+        deleted, autosaved, saved = at_once(
             lambda e=entry_id, c=confirm: one.post_form(f"/journal/{e}/delete", c),
-            lambda e=entry_id, a=author: two.post_json(f"/journal/drafts/{e}", {
-                "author": a, "body": "Typed as it went.",
-                "entry_date": date.today().isoformat()}))
-        no_server_error(live_server, deleted, saved)
-        assert deleted.status_code == 302 and saved.status_code in (200, 404), round_
+            lambda e=entry_id, f=editor: two.post_json(f"/journal/drafts/{e}", {
+                "author": f["author"], "body": "Typed as it went.",
+                "entry_date": date.today().isoformat()}),
+            lambda e=entry_id, f=editor: two.post_form(f"/journal/{e}/edit",
+                                                       entry_form(f, "Saved as it went.")))
+        no_server_error(live_server, deleted, autosaved, saved)
+        assert deleted.status_code == 302, round_
+        assert autosaved.status_code in (200, 404) and saved.status_code in (302, 404), round_
         with database(live_server) as session:
             assert session.scalar(select(func.count()).where(Draft.user_id == user_id)) == 0
