@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from journal.extensions import db
-from journal.models import CheckIn, Draft, Entry, PendingDraft, User
+from journal.models import CheckIn, Draft, Entry, PendingDraft, Share, User
 from journal.services.drafts import KEEP_MAX
 
 pytestmark = pytest.mark.concurrency
@@ -177,3 +177,29 @@ def test_edits_racing_the_deletion_of_their_entry_leave_nothing(live_server, two
         assert autosaved.status_code in (200, 404) and saved.status_code in (302, 404), round_
         with database(live_server) as session:
             assert session.scalar(select(func.count()).where(Draft.user_id == user_id)) == 0
+
+
+def share_form(fields: dict, wording: str) -> dict:
+    return {"wording": wording, "scope": "research", "replaces": fields.get("replaces", ""),
+            "previewed": "live", "confirm": "1"}
+
+
+def test_two_re_shares_at_once_leave_one_live_share(live_server, two_devices):
+    _, (one, two) = two_devices
+    entry_id = new_entry(one, "A quiet shift, and a kind word at handover.")
+    path = f"/journal/{entry_id}/share"
+    first = one.post_form(path, share_form(one.page_fields(path), "A kind word at handover."))
+    assert first.status_code == 302, first.text
+    for round_ in range(ROUNDS):
+        forms = [device.page_fields(path) for device in (one, two)]
+        assert forms[0]["replaces"] and forms[0]["replaces"] == forms[1]["replaces"]
+        wordings = [f"A kind word at handover, told {round_} way {n}." for n in (1, 2)]
+        responses = at_once(*(lambda d=d, f=f, w=w: d.post_form(path, share_form(f, w))
+                              for d, f, w in zip((one, two), forms, wordings, strict=True)))
+        no_server_error(live_server, *responses)
+        assert sorted(r.status_code for r in responses)[0] == 302, round_
+        assert [r.status_code for r in responses].count(302) == 1, round_
+        with database(live_server) as session:
+            # Only this test shares, so every share in the database is this entry's.
+            assert session.scalar(select(func.count()).select_from(Share)) == 1, round_
+            assert session.scalar(select(Share.text)) in wordings
