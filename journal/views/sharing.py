@@ -110,7 +110,7 @@ def withdraw(entry_id: int):
               "withdrawn already).", "info")
     back = "mine" if request.form.get("back") == "mine" else "entry"
     return redirect(url_for("sharing.mine") if back == "mine"
-                    else url_for("journal.show", entry_id=entry.id))
+                    else url_for("journal.show", entry_id=entry_id))
 
 
 @bp.post("/<int:entry_id>/share/scope")
