@@ -133,6 +133,20 @@ def test_deleting_the_entry_while_withdrawing_leaves_nothing_shared(app, writer,
     assert_tally_matches_shares()
 
 
+def test_deleting_the_entry_while_sharing_it_leaves_no_share_behind(app, writer, devices):
+    """A share that outlived its entry could never be withdrawn by its writer."""
+    phone, computer = devices
+    for _ in range(ROUNDS):
+        entry = factories.make_entry(writer, body=BODY)
+        form = share_form(phone, entry)
+        responses = at_once(app, post(phone, f"/journal/{entry.id}/share", form),
+                            post(computer, f"/journal/{entry.id}/delete", {"confirm": "1"}))
+        assert all(r.status_code in (302, 404, 422) for r in responses)
+        assert live_shares(writer, entry) == []
+        db.session.expunge(entry)
+    assert_tally_matches_shares()
+
+
 def test_two_entries_shared_at_once_are_both_in_the_tally(app, writer, devices):
     """Each share rewrites its writer's rows of the tally: two at once must not lose one (or
     count one twice), nor both try to create the tally's version row."""

@@ -38,6 +38,10 @@ class SharingError(DomainError):
     """A share, review or withdrawal was refused; the message says why."""
 
 
+class EntryGone(SharingError):
+    """The entry was deleted (on another device) while this request was under way."""
+
+
 @dataclass(frozen=True)
 class Draft:
     """What the share preview shows: the wording and what was found in it."""
@@ -75,9 +79,11 @@ def lock_share_of(author: User, entry: Entry) -> Share | None:
     """
     author_id, entry_id = author.id, entry.id
     _lock_writer(author_id)
-    if db.session.scalar(select(Entry.id).where(Entry.id == entry_id,
-                                                Entry.author_id == author_id)) is None:
-        raise SharingError("This entry has just been deleted, so it cannot be shared.")
+    # The entry too (after the writer: always in that order): a delete under way is waited
+    # for, so a first share cannot be made for an entry that is going.
+    if not locks.lock(Entry, Entry.id == entry_id, Entry.author_id == author_id):
+        raise EntryGone("This entry has just been deleted (on another device, perhaps), so "
+                        "there is nothing to share.")
     return share_of(author, entry)
 
 
@@ -205,7 +211,7 @@ def withdraw(author: User, entry: Entry) -> bool:
     """Delete the share of ``entry`` for good; False if it was not shared (or already withdrawn)."""
     try:
         share = lock_share_of(author, entry)
-    except SharingError:  # the entry was deleted, and its share with it
+    except EntryGone:  # deleted, and its share with it
         return False
     if share is None:
         return False
