@@ -55,14 +55,15 @@ def test_two_researchers_tagging_one_share_with_one_theme_make_one_tag(app, writ
         assert count(Tag, Tag.share_id == share_id) == 1
 
 
-@pytest.mark.parametrize("action", ["tags", "memos", "accept", "return"])
+@pytest.mark.parametrize("action", ["tags", "memos", "accept", "return", "safeguarding"])
 def test_working_on_a_share_as_its_writer_withdraws_it_leaves_nothing(
         app, writer, writer_client, researchers, action):
     theme = factories.make_theme("Handover")
     data = {"tags": {"theme_ids": str(theme.id)}, "memos": {"text": "Quotes: ran late."},
-            "accept": {}, "return": {"reason": "It names the ward."}}[action]
+            "accept": {}, "return": {"reason": "It names the ward."},
+            "safeguarding": {"needs_review": "1"}}[action]
     for _ in range(ROUNDS):
-        entry, share = shared(writer, accepted=action in ("tags", "memos"))
+        entry, share = shared(writer, accepted=action in ("tags", "memos", "safeguarding"))
         share_id = share.id
         responses = at_once(app, post(researchers[0], f"/research/shares/{share_id}/{action}",
                                       data),

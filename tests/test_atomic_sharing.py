@@ -11,7 +11,7 @@ from flask import current_app
 
 from journal import privacy
 from journal.extensions import db
-from journal.models import ContextSharer, Scope, Share
+from journal.models import ContextSharer, Scope, Share, WriterProfile
 from tests import factories
 from tests.concurrency import ROUNDS, at_once, statuses
 from tests.conftest import login
@@ -157,3 +157,17 @@ def test_two_entries_shared_at_once_are_both_in_the_tally(app, writer, devices):
                                    for d, e, f in zip(devices, entries, forms, strict=True)))
         assert statuses(responses) == [302, 302]
         assert_tally_matches_shares()
+
+
+def test_the_first_sharing_settings_saved_from_two_devices_at_once(app):
+    terms = ["Rowan Ward", "Sister Jones"]
+    for _ in range(ROUNDS):
+        writer, devices = factories.make_user("writer"), (app.test_client(), app.test_client())
+        for device in devices:
+            login(device, writer)
+        responses = at_once(app, *(post(d, "/journal/sharing-settings",
+                                        {"hide_terms": term, "role": "nurse"})
+                                   for d, term in zip(devices, terms, strict=True)))
+        assert statuses(responses) == [302, 302]
+        profile = db.session.get(WriterProfile, writer.id)
+        assert profile.hide_terms in terms and profile.role == "nurse"

@@ -32,6 +32,7 @@ from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services import review_queue, withdrawn
 from journal.services.errors import DomainError
+from journal.upsert import upsert
 
 
 class SharingError(DomainError):
@@ -101,12 +102,13 @@ def profile_of(author: User) -> WriterProfile:
 
 def save_profile(author: User, context: Context, hide_terms: str) -> None:
     """Save the writer's default context and "always hide" terms."""
-    profile = db.session.get(WriterProfile, author.id) or WriterProfile(user_id=author.id)
-    profile.role, profile.field, profile.region = context.role, context.field, context.region
-    profile.registered, profile.international = context.registered, context.international
-    profile.hide_terms = "\n".join(line.strip() for line in hide_terms.splitlines()
-                                   if line.strip())
-    db.session.add(profile)
+    values = {"role": context.role, "field": context.field, "region": context.region,
+              "registered": context.registered, "international": context.international,
+              "hide_terms": "\n".join(line.strip() for line in hide_terms.splitlines()
+                                      if line.strip())}
+    # One statement: the first save from two devices at once must not fail on the key.
+    upsert(WriterProfile, {"user_id": author.id, **values}, keys=("user_id",),
+           update=tuple(values))
     db.session.commit()
 
 
@@ -402,6 +404,7 @@ def _lock(share: Share) -> None:
 
 def set_safeguarding(share: Share, needs_review: bool) -> None:
     """Mark (or clear) that a share needs a safeguarding review before any further use."""
+    _lock(share)
     share.needs_safeguarding_review = needs_review
     db.session.commit()
 

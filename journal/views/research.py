@@ -100,10 +100,13 @@ def safeguarding(share_id: str):
     """Mark or clear "needs a safeguarding review"."""
     item = found_or_404(sharing.get_share(share_id))
     needs = request.form.get("needs_review") == "1"
-    sharing.set_safeguarding(item, needs)
+    try:
+        sharing.set_safeguarding(item, needs)
+    except DomainError as error:
+        return _gone(error)
     flash("Marked as needing a safeguarding review: it will be kept out of every collection."
           if needs else "Safeguarding review mark cleared.", "success")
-    return redirect(url_for("research.share", share_id=item.id))
+    return redirect(url_for("research.share", share_id=share_id))
 
 
 @bp.post("/shares/<share_id>/tags")
