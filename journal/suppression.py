@@ -10,11 +10,12 @@ is never shown to anyone. Sits below services and search, which both use it.
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from journal.context import NOT_GIVEN, NOT_SHOWN, Context, generalise
 from journal.extensions import db
 from journal.models import ContextSharer, TallyVersion
+from journal.upsert import upsert
 
 #: What is shown for a context the tally does not hold (it should always hold it).
 FALLBACK = Context(*([NOT_SHOWN] * 5))
@@ -27,11 +28,9 @@ _CACHE: tuple[str, dict[Context, Context]] | None = None
 
 def bump() -> None:
     """Record, in the caller's transaction, that the tally changed (drops cached mappings)."""
-    token = secrets.token_hex(16)
-    changed = db.session.execute(update(TallyVersion).where(TallyVersion.id == 1)
-                                 .values(token=token)).rowcount
-    if not changed:
-        db.session.add(TallyVersion(id=1, token=token))
+    # One statement, so two first changes at once cannot both insert the row.
+    upsert(TallyVersion, {"id": 1, "token": secrets.token_hex(16)}, keys=("id",),
+           update=("token",))
 
 
 def shown_by_context() -> dict[Context, Context]:

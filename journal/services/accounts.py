@@ -6,7 +6,8 @@ import re
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from journal.extensions import db
 from journal.models import InviteCode, LoginFailure, Role, User
@@ -55,7 +56,11 @@ def _new_user(username: str, password: str, role: Role) -> User:
     check_password(password, name)
     user = User(username=name, password_hash=hash_password(password), role=role)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name, taken a moment ago by someone else
+        db.session.rollback()
+        raise AccountError("That username is taken: choose another", "username") from None
     return user
 
 
@@ -68,7 +73,7 @@ def sign_up_writer(username: str, password: str, invite_code: str | None, open_s
         invite = _usable_invite(invite_code or "", f"signup:{client_addr}"[:100], limits)
     user = _new_user(username, password, Role.WRITER)
     if invite is not None:
-        invite.used_at = utcnow()
+        _use_invite(invite)
     audit.record("signed_up", user)
     db.session.commit()
     return user
@@ -87,6 +92,18 @@ def _usable_invite(code: str, address_key: str, limits: SignInLimits) -> InviteC
                            f"{INVITE_DAYS} days. Ask the research team for a new one.",
                            "invite_code")
     return invite
+
+
+def _use_invite(invite: InviteCode) -> None:
+    """Mark the invite used, in one conditional update: of two sign-ups with one code at once,
+    only the first gets an account."""
+    used = db.session.execute(update(InviteCode).where(
+        InviteCode.id == invite.id, InviteCode.used_at.is_(None)).values(used_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if not used:
+        db.session.rollback()
+        raise AccountError("That invite code has just been used. Each code works once: ask "
+                           "the research team for a new one.", "invite_code")
 
 
 def _invite_digest(code: str) -> str:
@@ -116,7 +133,16 @@ def approve(admin: User, user: User) -> None:
         raise AccountError(f"Account {user.username} is not waiting for approval")
     if user.requested_by_id == admin.id:
         raise AccountError("A different admin must approve an account you asked for")
-    user.active, user.requested_by_id = True, None
+    # Checked again in the update itself: a request cancelled (or approved) a moment ago by
+    # another admin stays as they left it.
+    approved = db.session.execute(update(User).where(
+        User.id == user.id, User.active.is_(False), User.requested_by_id.is_not(None),
+        User.requested_by_id != admin.id).values(active=True, requested_by_id=None)
+        .execution_options(synchronize_session="fetch")).rowcount
+    if not approved:
+        db.session.rollback()
+        raise AccountError(f"Account {user.username} is not waiting for approval: another "
+                           "admin has just dealt with it")
     audit.record("account_approved", admin, f"{user.username} as {user.role.value}")
     db.session.commit()
 
@@ -152,14 +178,20 @@ def deactivate(admin: User, user: User) -> None:
         raise AccountError("You cannot deactivate your own account")
     # Deactivating an account that waits for approval also cancels the request.
     user.active, user.requested_by_id = False, None
-    user.session_version += 1
+    _end_sessions(user)
     audit.record("account_deactivated", admin, user.username)
     db.session.commit()
 
 
+def _end_sessions(user: User) -> None:
+    """Bump the session version in the database, not from the value read: two bumps at once
+    make two, so a session begun between them cannot survive the second."""
+    user.session_version = User.session_version + 1
+
+
 def sign_out(user: User) -> None:
     """End every session of ``user``, including remembered ones on other devices."""
-    user.session_version += 1
+    _end_sessions(user)
     audit.record("sign_out", user)
     db.session.commit()
 
@@ -170,7 +202,7 @@ def change_password(user: User, current: str, new: str, limits: SignInLimits) ->
     check_current_password(user, current, limits)
     check_password(new, user.username, "new_password")
     user.password_hash = hash_password(new)
-    user.session_version += 1
+    _end_sessions(user)
     audit.record("password_changed", user)
     db.session.commit()
 

@@ -4,8 +4,12 @@ Items point at shares and excerpts and never copy their text, so a withdrawal em
 everywhere at once ("withdrawn by its author").
 """
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy import func, select, update
+
+from journal import locks
 from journal.extensions import db
 from journal.models import (
     Audience,
@@ -24,6 +28,7 @@ from journal.models.types import utcnow
 from journal.privacy import quotes
 from journal.services import sharing
 from journal.services.errors import DomainError
+from journal.upsert import upsert
 
 RESPONSE_MAX = 5000
 
@@ -52,23 +57,51 @@ def save(collection: Collection | None, title: str, summary: str, audience: Audi
         raise CollectionError("Enter a title for the collection", "title")
     if theme_id is not None and db.session.get(Theme, theme_id) is None:
         raise CollectionError("Choose a theme from the list", "theme_id")
-    collection = collection or Collection()
-    collection.theme_id = theme_id
+    if collection is None:
+        collection = Collection(version=1)
+        _apply(collection, title, summary, audience, theme_id)
+        db.session.add(collection)
+        db.session.commit()
+        return collection
+    with _claimed(collection) as collection:
+        _apply(collection, title, summary, audience, theme_id)
+    return collection
+
+
+def _apply(collection: Collection, title: str, summary: str, audience: Audience,
+           theme_id: int | None) -> None:
     if collection.items and audience != collection.audience:
         refused = [i for i in collection.items if not i.withdrawn
                    and not audience.allows(i.share.scope)]
         if refused:
             raise CollectionError(f"{len(refused)} item(s) were not shared for that audience: "
                                   "remove them first", "audience")
+    collection.theme_id = theme_id
     collection.title, collection.summary, collection.audience = title, summary.strip(), audience
-    collection.version = (collection.version or 0) + 1
-    db.session.add(collection)
-    db.session.commit()
-    return collection
 
 
 def add_item(collection: Collection, share: Share, tag: Tag | None = None) -> CollectionItem:
     """Add a whole share, or one of its excerpts, at the end of the collection."""
+    share_id, tag_id = share.id, tag.id if tag else None
+    # The share first (as narrowing and withdrawing do), so its scope and status cannot change
+    # between the checks below and the commit.
+    if not locks.lock(Share, Share.id == share_id):
+        raise CollectionError("The writer has just withdrawn or changed this entry, so it is no "
+                              "longer here.")
+    share = db.session.get(Share, share_id)
+    tag = db.session.get(Tag, tag_id) if tag_id is not None else None
+    with _claimed(collection) as collection:
+        _check_item(collection, share, tag)
+        item = CollectionItem(collection=collection, share_id=share_id, tag_id=tag_id,
+                              is_excerpt=tag_id is not None,
+                              position=max((i.position for i in collection.items), default=0) + 1)
+        db.session.add(item)
+    return item
+
+
+def _check_item(collection: Collection, share: Share, tag: Tag | None) -> None:
+    """Raise CollectionError unless ``share`` (or its excerpt ``tag``) may go in ``collection``
+    and is not there yet."""
     if share.status is not ShareStatus.ACCEPTED:
         raise CollectionError("Only accepted shares can go in a collection")
     if share.needs_safeguarding_review:
@@ -82,82 +115,98 @@ def add_item(collection: Collection, share: Share, tag: Tag | None = None) -> Co
     for item in collection.items:
         if item.share_id == share.id and item.tag_id == (tag.id if tag else None):
             raise CollectionError("That is already in the collection")
-    item = CollectionItem(collection=collection, share_id=share.id,
-                          tag_id=tag.id if tag else None, is_excerpt=tag is not None,
-                          position=max((i.position for i in collection.items), default=0) + 1)
-    db.session.add(item)
-    _changed(collection)
-    return item
 
 
-def _changed(collection: Collection) -> None:
-    collection.version += 1
+class _Unchanged(Exception):
+    """Raised inside ``_claimed`` when there is nothing to change after all."""
+
+
+@contextmanager
+def _claimed(collection: Collection, version: int | None = None) -> Iterator[Collection]:
+    """Change the collection as committed now, from ``version`` (the one the page showed) if
+    given: commit on success, roll back (version included) on a refusal or ``_Unchanged``.
+
+    Its version is bumped first, in the database: that update is the check (of two changes made
+    from one version exactly one matches it), and it keeps the row locked until commit, so what
+    the caller then reads of the collection and its items nothing else can alter first.
+    """
+    where = [Collection.id == collection.id]
+    if version is not None:
+        where.append(Collection.version == version)
+    collection_id = collection.id
+    claimed = db.session.execute(update(Collection.__table__).where(*where)
+                                 .values(version=Collection.version + 1)).rowcount
+    db.session.expire_all()
+    try:
+        if not claimed:
+            raise CollectionError("Someone changed this collection while you were looking at "
+                                  "it. Here it is as it is now: check the order and try again.")
+        yield db.session.get(Collection, collection_id)
+    except (CollectionError, _Unchanged) as error:
+        db.session.rollback()
+        if isinstance(error, CollectionError):
+            raise
+        return
     db.session.commit()
-
-
-def _check_version(collection: Collection, version: int) -> None:
-    if version != collection.version:
-        raise CollectionError("Someone changed this collection while you were looking at it. "
-                              "Here it is as it is now: check the order and try again.")
 
 
 def move(collection: Collection, item_id: int, step: int, version: int) -> None:
     """Move an item up (-1) or down (+1), refusing if the page was stale."""
-    _check_version(collection, version)
-    items = list(collection.items)
+    with _claimed(collection, version) as collection:
+        items = list(collection.items)
+        index = _index_of(items, item_id)
+        other = index + step
+        if not 0 <= other < len(items):
+            raise _Unchanged  # already first (or last): nothing changes, nor the version
+        items[index].position, items[other].position = (items[other].position,
+                                                         items[index].position)
+
+
+def _index_of(items: list[CollectionItem], item_id: int) -> int:
     index = next((n for n, item in enumerate(items) if item.id == item_id), None)
     if index is None:
         raise CollectionError("That item is no longer in the collection")
-    other = index + step
-    if 0 <= other < len(items):
-        items[index].position, items[other].position = items[other].position, items[index].position
-        _changed(collection)
+    return index
 
 
 def reorder(collection: Collection, item_ids: list[int], version: int) -> None:
     """Put the items in the given order; it must name every item exactly once."""
-    _check_version(collection, version)
-    current = {item.id: item for item in collection.items}
-    if sorted(item_ids) != sorted(current):
-        raise CollectionError("That order does not match the collection's items. Reload and "
-                              "try again.")
-    for position, item_id in enumerate(item_ids, start=1):
-        current[item_id].position = position
-    _changed(collection)
+    with _claimed(collection, version) as collection:
+        current = {item.id: item for item in collection.items}
+        if sorted(item_ids) != sorted(current):
+            raise CollectionError("That order does not match the collection's items. Reload "
+                                  "and try again.")
+        for position, item_id in enumerate(item_ids, start=1):
+            current[item_id].position = position
 
 
 def remove_item(collection: Collection, item_id: int, version: int) -> None:
     """Take an item out of the collection."""
-    _check_version(collection, version)
-    item = next((i for i in collection.items if i.id == item_id), None)
-    if item is None:
-        raise CollectionError("That item is no longer in the collection")
-    collection.items.remove(item)
-    _changed(collection)
+    with _claimed(collection, version) as collection:
+        items = list(collection.items)
+        collection.items.remove(items[_index_of(items, item_id)])
 
 
 def set_commentary(collection: Collection, item_id: int, text: str) -> None:
     """Researchers' commentary shown before an item."""
-    item = next((i for i in collection.items if i.id == item_id), None)
-    if item is None:
-        raise CollectionError("That item is no longer in the collection")
-    item.commentary = text.strip()
-    _changed(collection)
+    with _claimed(collection) as collection:
+        items = list(collection.items)
+        items[_index_of(items, item_id)].commentary = text.strip()
 
 
 def publish(collection: Collection) -> None:
     """Publish for its audience; refused while nothing in it can be read."""
-    if not live_items(collection):
-        raise CollectionError("Add at least one item before publishing: an empty collection "
-                              "tells leaders nothing")
-    collection.published_at = utcnow()
-    _changed(collection)
+    with _claimed(collection) as collection:
+        if not live_items(collection):
+            raise CollectionError("Add at least one item before publishing: an empty "
+                                  "collection tells leaders nothing")
+        collection.published_at = utcnow()
 
 
 def unpublish(collection: Collection) -> None:
     """Back to draft: readers no longer see it."""
-    collection.published_at = None
-    _changed(collection)
+    with _claimed(collection) as collection:
+        collection.published_at = None
 
 
 def live_items(collection: Collection) -> list[CollectionItem]:
@@ -251,8 +300,9 @@ def record_open(user: User, collection: Collection) -> None:
         return
     exists = db.session.scalar(select(CollectionOpen.id).where(
         CollectionOpen.collection_id == collection.id, CollectionOpen.leader_id == user.id))
-    if exists is None:
-        db.session.add(CollectionOpen(collection_id=collection.id, leader_id=user.id))
+    if exists is None:  # two first openings at once: the second insert does nothing
+        upsert(CollectionOpen, {"collection_id": collection.id, "leader_id": user.id},
+               keys=("collection_id", "leader_id"))
         db.session.commit()
 
 
@@ -276,12 +326,14 @@ def respond(leader: User, collection: Collection, text: str) -> Response:
     if len(text) > RESPONSE_MAX:
         raise CollectionError(f"Your response must be {RESPONSE_MAX:,} characters or fewer "
                               f"(it is {len(text):,})", "text")
-    response = response_of(leader, collection) or Response(collection_id=collection.id,
-                                                           leader_id=leader.id)
-    response.text = text
-    db.session.add(response)
+    leader_id, collection_id, now = leader.id, collection.id, utcnow()
+    # One statement: a second first response at once (another tab) replaces, never fails.
+    upsert(Response, {"collection_id": collection_id, "leader_id": leader_id, "text": text,
+                      "created_at": now, "updated_at": now},
+           keys=("collection_id", "leader_id"), update=("text", "updated_at"))
     db.session.commit()
-    return response
+    return db.session.scalar(select(Response).where(Response.collection_id == collection_id,
+                                                    Response.leader_id == leader_id))
 
 
 # --- closing the loop ---------------------------------------------------------------------------

@@ -7,11 +7,11 @@ applies the outbox after the commit (see journal.search).
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from journal import search
+from journal import locks, search
 from journal.extensions import db
 from journal.models import Memo, Share, ShareStatus, Tag, Theme, User
 from journal.services.errors import DomainError
@@ -118,7 +118,11 @@ def save_theme(theme: Theme | None, name: str, description: str,
     theme = theme or Theme()
     theme.name, theme.description, theme.parent_id = name, description.strip(), parent_id
     db.session.add(theme)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same name, saved by someone else a moment ago
+        db.session.rollback()
+        raise ResearchError(f"There is already a theme called “{name}”", "name") from None
     return theme
 
 
@@ -126,6 +130,7 @@ def merge_themes(source: Theme, target: Theme) -> int:
     """Move every tag and child of ``source`` to ``target`` and delete ``source``."""
     if source.id == target.id:
         raise ResearchError("Choose a different theme to merge into", "target_id")
+    source, target = _lock_themes(source.id, target.id)
     if target.id in descendants(source):
         raise ResearchError("You cannot merge a theme into one of its own children",
                             "target_id")
@@ -143,6 +148,7 @@ def merge_themes(source: Theme, target: Theme) -> int:
 
 def delete_theme(theme: Theme) -> int:
     """Delete a theme and its tags (its children move up a level); returns tags removed."""
+    (theme,) = _lock_themes(theme.id)
     touched = set(db.session.scalars(select(Tag.share_id).where(Tag.theme_id == theme.id)))
     removed = db.session.scalar(select(func.count()).select_from(Tag)
                                 .where(Tag.theme_id == theme.id))
@@ -152,6 +158,17 @@ def delete_theme(theme: Theme) -> int:
     db.session.delete(theme)
     _commit_and_index(touched)
     return removed
+
+
+def _lock_themes(*theme_ids: int) -> list[Theme]:
+    """Lock these themes until commit and return them as committed now, so two merges or
+    deletes at once cannot each move tags onto a theme the other is deleting (whose tags would
+    then go with it); ResearchError if one has just been merged or deleted."""
+    if locks.lock(Theme, Theme.id.in_(theme_ids)) < len(set(theme_ids)):
+        db.session.rollback()
+        raise ResearchError("That theme has just been merged or deleted by someone else. "
+                            "Reload the codebook and try again.")
+    return [db.session.get(Theme, theme_id) for theme_id in theme_ids]
 
 
 def tags_for_theme(theme_ids: list[int]) -> list[Tag]:
@@ -173,6 +190,7 @@ def tags_on(share: Share) -> list[Tag]:
 def tag_share(researcher: User, share: Share, theme_ids: list[int],
               excerpt: str = "") -> list[Tag]:
     """Tag the whole share, or (with ``excerpt``) the passage it matches, with the themes."""
+    share = _lock_share(share)
     if share.status is not ShareStatus.ACCEPTED:
         raise ResearchError("Only accepted shares can be tagged: accept it first")
     chosen = db.session.scalars(select(Theme).where(Theme.id.in_(theme_ids))).all()
@@ -193,6 +211,16 @@ def tag_share(researcher: User, share: Share, theme_ids: list[int],
         made.append(tag)
     _commit_and_index({share.id})
     return made
+
+
+def _lock_share(share: Share) -> Share:
+    """Lock ``share`` until commit and return it as committed now: two researchers tagging it
+    at once cannot both add the same tag, nor tag it as its writer withdraws it."""
+    share_id = share.id
+    if not locks.lock(Share, Share.id == share_id):
+        raise ResearchError("The writer has just withdrawn or changed this entry, so it is no "
+                            "longer here.")
+    return db.session.get(Share, share_id)
 
 
 def locate_excerpt(text: str, excerpt: str) -> tuple[int, int]:
@@ -216,8 +244,10 @@ def get_tag(tag_id: int) -> Tag | None:
 
 def remove_tag(tag: Tag) -> None:
     """Remove a tag."""
-    share_id = tag.share_id
-    db.session.delete(tag)
+    share_id, tag_id = tag.share_id, tag.id
+    # By id, not through the session: removed twice at once (two tabs) is still just removed.
+    db.session.execute(delete(Tag).where(Tag.id == tag_id))
+    db.session.expunge(tag)
     _commit_and_index({share_id})
 
 
@@ -244,6 +274,10 @@ def add_memo(researcher: User, text: str, share: Share | None = None,
     text = text.strip()
     if not text:
         raise ResearchError("Write the memo before saving it", "text")
+    # Its subject is locked first: a memo must not be kept on a share its writer is withdrawing
+    # (the memo may quote it), nor on a theme being merged away.
+    share = _lock_share(share) if share else None
+    (theme,) = _lock_themes(theme.id) if theme else (None,)
     memo = Memo(researcher_id=researcher.id, text=text, share_id=share.id if share else None,
                 theme_id=theme.id if theme else None)
     db.session.add(memo)

@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from journal import privacy, safeguarding, search, suppression
+from journal import locks, privacy, safeguarding, search, suppression
 from journal.context import Context
 from journal.extensions import db
 from journal.models import (
@@ -32,10 +32,15 @@ from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services import review_queue, withdrawn
 from journal.services.errors import DomainError
+from journal.upsert import upsert
 
 
 class SharingError(DomainError):
     """A share, review or withdrawal was refused; the message says why."""
+
+
+class EntryGone(SharingError):
+    """The entry was deleted (on another device) while this request was under way."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,30 @@ def share_of(author: User, entry: Entry) -> Share | None:
     return db.session.scalar(select(Share).where(Share.author_link == _link(author, entry.id)))
 
 
+def lock_share_of(author: User, entry: Entry) -> Share | None:
+    """Lock the writer's sharing until commit and return the share of ``entry`` as committed
+    now; SharingError if the entry has just been deleted.
+
+    Every change to a writer's shares (share, re-share, narrow, withdraw, deleting an entry)
+    takes this one lock first, so of two at once the second waits and then sees what the first
+    did: an entry never has two live shares, nor a share that outlives it, and no two changes
+    lock rows in different orders (which would deadlock).
+    """
+    author_id, entry_id = author.id, entry.id
+    _lock_writer(author_id)
+    # The entry too (after the writer: always in that order): a delete under way is waited
+    # for, so a first share cannot be made for an entry that is going.
+    if not locks.lock(Entry, Entry.id == entry_id, Entry.author_id == author_id):
+        raise EntryGone("This entry has just been deleted (on another device, perhaps), so "
+                        "there is nothing to share.")
+    return share_of(author, entry)
+
+
+def _lock_writer(author_id: int) -> None:
+    """Lock the writer's account row until commit (the lock every sharing change takes first)."""
+    locks.lock(User, User.id == author_id)
+
+
 def profile_of(author: User) -> WriterProfile:
     """The writer's sharing settings (empty ones if never saved)."""
     return db.session.get(WriterProfile, author.id) or WriterProfile(
@@ -73,12 +102,13 @@ def profile_of(author: User) -> WriterProfile:
 
 def save_profile(author: User, context: Context, hide_terms: str) -> None:
     """Save the writer's default context and "always hide" terms."""
-    profile = db.session.get(WriterProfile, author.id) or WriterProfile(user_id=author.id)
-    profile.role, profile.field, profile.region = context.role, context.field, context.region
-    profile.registered, profile.international = context.registered, context.international
-    profile.hide_terms = "\n".join(line.strip() for line in hide_terms.splitlines()
-                                   if line.strip())
-    db.session.add(profile)
+    values = {"role": context.role, "field": context.field, "region": context.region,
+              "registered": context.registered, "international": context.international,
+              "hide_terms": "\n".join(line.strip() for line in hide_terms.splitlines()
+                                      if line.strip())}
+    # One statement: the first save from two devices at once must not fail on the key.
+    upsert(WriterProfile, {"user_id": author.id, **values}, keys=("user_id",),
+           update=tuple(values))
     db.session.commit()
 
 
@@ -128,7 +158,7 @@ def share_entry(author: User, entry: Entry, wording: str, context: Context, scop
     if len(wording) > BODY_MAX:
         raise SharingError(f"The shared wording must be {BODY_MAX:,} characters or fewer "
                            f"(it is {len(wording):,})", "wording")
-    old = share_of(author, entry)
+    old = lock_share_of(author, entry)
     if old is None and replaces:
         raise SharingError("The shared version you were editing has been withdrawn. "
                            "Check the wording below and share it again if you want to.")
@@ -181,7 +211,10 @@ def _tags_that_follow(old: Share, new_text: str) -> list[Tag]:
 
 def withdraw(author: User, entry: Entry) -> bool:
     """Delete the share of ``entry`` for good; False if it was not shared (or already withdrawn)."""
-    share = share_of(author, entry)
+    try:
+        share = lock_share_of(author, entry)
+    except EntryGone:  # deleted, and its share with it
+        return False
     if share is None:
         return False
     withdraw_share(author, share)
@@ -194,11 +227,17 @@ def withdraw_share(author: User, share: Share) -> None:
     """Delete ``share`` (its tags and memos go with it), and every quote of its words in what
     the research team and leaders wrote, within the caller's transaction.
 
-    The index is told to drop it and merge its segments so the words leave the index files;
-    the caller applies that after committing.
+    ``share`` may have been read before the lock: the entry's share as committed now (the
+    same, a re-shared version, or none) is the one deleted. The index is told to drop it and
+    merge its segments so the words leave the index files; the caller applies that after
+    committing.
     """
-    _remove(share)
-    _refresh_tally(author)
+    link, author_id = share.author_link, author.id
+    _lock_writer(author_id)
+    live = db.session.scalar(select(Share).where(Share.author_link == link))
+    if live is not None:
+        _remove(live)
+    _refresh_tally(db.session.get(User, author_id))
 
 
 def _remove(share: Share, keep: str = "") -> None:
@@ -207,13 +246,13 @@ def _remove(share: Share, keep: str = "") -> None:
     go too, except runs still in ``keep`` (the new wording of a re-share)."""
     search.enqueue({share.id}, purge=True)
     withdrawn.remove_everywhere(share.text, keep=keep)
-    db.session.delete(share)
-    db.session.flush()
+    db.session.execute(delete(Share).where(Share.id == share.id))
+    db.session.expunge(share)
 
 
 def narrow_scope(author: User, entry: Entry, scope: Scope) -> Share:
     """Narrow how far a share may go; widening needs a new share and a new review."""
-    share = share_of(author, entry)
+    share = lock_share_of(author, entry)
     if share is None:
         raise SharingError("This entry is not shared (it may have been withdrawn)")
     if scope.rank >= share.scope.rank:
@@ -266,6 +305,13 @@ def shares_holding_terms(author: User) -> list[tuple[Entry, Share, list[str]]]:
 def _refresh_tally(author: User) -> None:
     """Record each of this writer's shares' context under their pseudonym, and whether it
     counts yet (accepted, from an account old enough)."""
+    # The writer's row, then their shares, are locked before the tally is rewritten: two of the
+    # writer's changes at once cannot both rewrite it, and a share accepted or returned meanwhile
+    # is either waited for or waits (see _count_in_tally), so its row is never stale.
+    author_id = author.id
+    _lock_writer(author_id)
+    author = db.session.get(User, author_id)
+    locks.lock(Share, Share.id.in_([share.id for _, share in my_shares(author)]))
     sharer = privacy.sharer_pseudonym(_key(), author.id)
     established = author.created_at <= utcnow() - timedelta(days=suppression.ESTABLISHED_DAYS)
     db.session.execute(delete(ContextSharer).where(ContextSharer.sharer == sharer))
@@ -325,6 +371,7 @@ def get_share(share_id: str) -> Share | None:
 
 def accept(share: Share) -> None:
     """Accept a share for analysis (and, within its scope, for collections)."""
+    _lock(share)
     if share.status is ShareStatus.ACCEPTED:
         raise SharingError("This share was accepted already")
     share.status, share.return_reason, share.held_on = ShareStatus.ACCEPTED, None, None
@@ -339,6 +386,7 @@ def return_share(share: Share, reason: str) -> None:
     reason = reason.strip()
     if not reason:
         raise SharingError("Say why you are returning it, so the writer can fix it", "reason")
+    _lock(share)
     share.status, share.return_reason = ShareStatus.RETURNED, reason
     _count_in_tally(share, accepted=False)
     search.enqueue({share.id})
@@ -346,8 +394,17 @@ def return_share(share: Share, reason: str) -> None:
     search.apply_pending()
 
 
+def _lock(share: Share) -> None:
+    """Lock ``share`` and reload it as committed now; SharingError if its writer has just
+    withdrawn it (or replaced it with a new version)."""
+    if not locks.lock(Share, Share.id == share.id):
+        raise SharingError("The writer has just withdrawn or changed this entry, so it is no "
+                           "longer here.")
+
+
 def set_safeguarding(share: Share, needs_review: bool) -> None:
     """Mark (or clear) that a share needs a safeguarding review before any further use."""
+    _lock(share)
     share.needs_safeguarding_review = needs_review
     db.session.commit()
 

@@ -103,7 +103,8 @@ def authenticate(username: str, password: str, client_addr: str, device: Device 
         limit_by_key = {"user:" + account: limits.per_account,
                         f"addr:{client_addr}"[:100]: limits.per_address}
     since = utcnow() - limits.window
-    if any(count_failures(key, since) >= limit for key, limit in limit_by_key.items()):
+    attempt = _count_attempt(limit_by_key, since)
+    if attempt is None:
         audit.record_now("sign_in_throttled")
         raise SignInThrottled("Too many failed sign-in attempts. For your security, wait "
                               f"{limits.minutes} minutes before trying again.")
@@ -111,12 +112,13 @@ def authenticate(username: str, password: str, client_addr: str, device: Device 
         User.username == normalise_username(username)[:50]))
     if not (verify_password(user.password_hash if user else None, password)
             and (user.active or user.may_only_withdraw)):
-        db.session.add_all([LoginFailure(key=key) for key in limit_by_key])
+        # The attempt was counted already: it stays, as a failure.
         audit.record_now("sign_in_failed", user, detail=user.username if user else "")
         raise AccountError("The username or password is not right. Check them and try again.")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     first_key = next(iter(limit_by_key))  # the account's (or device's) own count starts again
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(attempt)))
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == first_key))
     db.session.execute(delete(LoginFailure).where(LoginFailure.at < since))
     audit.record("sign_in" if user.active else "sign_in_to_withdraw", user)
@@ -131,16 +133,30 @@ def check_current_password(user: User, password: str, limits: SignInLimits) -> N
     in the audit log (the day only, never what was typed). The caller commits on success.
     """
     key = f"password:{user.id}"
-    if count_failures(key, utcnow() - limits.window) >= limits.per_account:
+    if _count_attempt({key: limits.per_account}, utcnow() - limits.window) is None:
         audit.record_now("password_check_throttled", user)
         raise SignInThrottled("Too many wrong current passwords. For your security, wait "
                               f"{limits.minutes} minutes before trying again.",
                               "current_password")
     if not verify_password(user.password_hash, password):
-        db.session.add(LoginFailure(key=key))
-        audit.record_now("password_check_failed", user)
+        audit.record_now("password_check_failed", user)  # the attempt counted stays a failure
         raise AccountError("Your current password is not right", "current_password")
     db.session.execute(delete(LoginFailure).where(LoginFailure.key == key))
+
+
+def _count_attempt(limit_by_key: dict[str, int], since) -> list[int] | None:
+    """Count this attempt under each key, committed, before the password is checked, so that
+    attempts made at the same moment count each other; return the rows' ids (the caller removes
+    them if the password is right), or None, counting nothing, if a key is over its limit."""
+    rows = [LoginFailure(key=key) for key in limit_by_key]
+    db.session.add_all(rows)
+    db.session.commit()
+    ids = [row.id for row in rows]
+    if all(count_failures(key, since) <= limit for key, limit in limit_by_key.items()):
+        return ids
+    db.session.execute(delete(LoginFailure).where(LoginFailure.id.in_(ids)))
+    db.session.commit()
+    return None
 
 
 def count_failures(key: str, since) -> int:

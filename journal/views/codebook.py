@@ -110,8 +110,12 @@ def delete(theme_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = item.name
-        removed = research.delete_theme(item)
-        flash(f"Theme “{name}” deleted with {removed} tag(s).", "success")
+        try:
+            removed = research.delete_theme(item)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Theme “{name}” deleted with {removed} tag(s).", "success")
         return redirect(url_for("codebook.index"))
     counts = research.theme_counts().get(item.id)
     return render_template("codebook/delete.html", theme=item, form=form,
@@ -123,9 +127,13 @@ def memo(theme_id: int):
     """Add a memo to a theme."""
     item = found_or_404(research.get_theme(theme_id))
     form = MemoForm()
-    if form.validate_on_submit():
-        research.add_memo(current_user, form.text.data, theme=item)
-        flash("Memo saved.", "success")
-    else:
+    if not form.validate_on_submit():
         flash("Write the memo before saving it.", "error")
-    return redirect(url_for("codebook.theme", theme_id=item.id) + "#memos")
+        return redirect(url_for("codebook.theme", theme_id=theme_id) + "#memos")
+    try:
+        research.add_memo(current_user, form.text.data, theme=item)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("codebook.index"))
+    flash("Memo saved.", "success")
+    return redirect(url_for("codebook.theme", theme_id=theme_id) + "#memos")

@@ -82,8 +82,15 @@ def return_share(share_id: str):
     item = found_or_404(sharing.get_share(share_id))
     form = ReturnForm()
     if form.validate_on_submit():
-        sharing.return_share(item, form.reason.data)
-        flash("Returned to the writer with your reason.", "success")
+        try:
+            sharing.return_share(item, form.reason.data)
+        except DomainError as error:
+            if error.field:  # no reason given: the form again, with what was typed
+                attach_error(form, error)
+                return _share_page(item, 422, return_form=form)
+            flash(error.message, "info")
+        else:
+            flash("Returned to the writer with your reason.", "success")
         return redirect(url_for("research.queue"))
     return _share_page(item, 422 if has_errors(form) else 200, return_form=form)
 
@@ -93,10 +100,13 @@ def safeguarding(share_id: str):
     """Mark or clear "needs a safeguarding review"."""
     item = found_or_404(sharing.get_share(share_id))
     needs = request.form.get("needs_review") == "1"
-    sharing.set_safeguarding(item, needs)
+    try:
+        sharing.set_safeguarding(item, needs)
+    except DomainError as error:
+        return _gone(error)
     flash("Marked as needing a safeguarding review: it will be kept out of every collection."
           if needs else "Safeguarding review mark cleared.", "success")
-    return redirect(url_for("research.share", share_id=item.id))
+    return redirect(url_for("research.share", share_id=share_id))
 
 
 @bp.post("/shares/<share_id>/tags")
@@ -110,11 +120,20 @@ def tag(share_id: str):
             made = research.tag_share(current_user, item, [int(t) for t in form.theme_ids.data
                                                            if t.isdigit()], form.excerpt.data or "")
         except DomainError as error:
+            if sharing.get_share(share_id) is None:
+                return _gone(error)
             attach_error(form, error)
         else:
             flash(f"Tagged with {len(made)} theme{'s' if len(made) != 1 else ''}.", "success")
-            return redirect(url_for("research.share", share_id=item.id) + "#tags")
+            return redirect(url_for("research.share", share_id=share_id) + "#tags")
     return _share_page(item, 422, tag_form=form)
+
+
+def _gone(error: DomainError):
+    """The share was withdrawn (or replaced) as the researcher worked on it: say so, and go
+    back to the queue, since its page no longer exists."""
+    flash(error.message, "info")
+    return redirect(url_for("research.queue"))
 
 
 
@@ -149,7 +168,10 @@ def share_memo(share_id: str):
     item = found_or_404(sharing.get_share(share_id))
     form = MemoForm()
     if form.validate_on_submit():
-        research.add_memo(current_user, form.text.data, share=item)
+        try:
+            research.add_memo(current_user, form.text.data, share=item)
+        except DomainError as error:
+            return _gone(error)
         flash("Memo saved.", "success")
-        return redirect(url_for("research.share", share_id=item.id) + "#memos")
+        return redirect(url_for("research.share", share_id=share_id) + "#memos")
     return _share_page(item, 422, memo_form=form)

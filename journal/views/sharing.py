@@ -42,12 +42,15 @@ def preview(entry_id: int):
     try:
         sharing.share_entry(current_user, entry, form.wording.data, form.context_value(),
                             Scope(form.scope.data), form.replaces.data or "")
+    except sharing.EntryGone as error:
+        flash(error.message, "info")
+        return redirect(url_for("journal.index"))
     except DomainError as error:
         attach_error(form, error)
         return _render(form, entry, wording=form.wording.data)
     flash("Shared anonymously. The research team will review it; you can withdraw it at any "
           "time.", "success")
-    return redirect(url_for("journal.show", entry_id=entry.id))
+    return redirect(url_for("journal.show", entry_id=entry_id))
 
 
 def _seen_as_submitted(form: ShareForm, entry) -> bool:
@@ -110,7 +113,7 @@ def withdraw(entry_id: int):
               "withdrawn already).", "info")
     back = "mine" if request.form.get("back") == "mine" else "entry"
     return redirect(url_for("sharing.mine") if back == "mine"
-                    else url_for("journal.show", entry_id=entry.id))
+                    else url_for("journal.show", entry_id=entry_id))
 
 
 @bp.post("/<int:entry_id>/share/scope")
