@@ -2,7 +2,7 @@
 
 Reading a row and inserting it if missing lets two requests both miss it and one of them fail
 on the unique constraint. The database settles it instead: the second insert updates the row
-(or does nothing), so concurrent first writes neither fail nor duplicate.
+(or does nothing), so concurrent first writes neither fail nor duplicate. The caller commits.
 """
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,13 +12,27 @@ from journal.extensions import db
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
+def _insert(target, values: dict):
+    return _INSERTS[db.session.get_bind().dialect.name](target).values(**values)
+
+
 def upsert(model, values: dict, keys: tuple[str, ...], update: tuple[str, ...] = ()) -> None:
     """Insert ``values`` into ``model``'s table; where a row with the same ``keys`` (a unique
     constraint) exists, set its ``update`` columns to the new values (or leave it as it is)."""
-    insert = _INSERTS[db.session.get_bind().dialect.name](model.__table__).values(**values)
+    insert = _insert(model.__table__, values)
     if update:
         statement = insert.on_conflict_do_update(
             index_elements=list(keys), set_={column: insert.excluded[column] for column in update})
     else:
         statement = insert.on_conflict_do_nothing(index_elements=list(keys))
     db.session.execute(statement)
+
+
+def upsert_row(model, key: dict, values: dict):
+    """Insert the row of ``model`` identified by ``key`` (the columns of a unique constraint), or
+    set ``values`` on the row that has it; returns the row as it now is."""
+    insert = _insert(model, {**key, **values})  # ORM-enabled: returns the row
+    statement = insert.on_conflict_do_update(
+        index_elements=list(key), set_={name: insert.excluded[name] for name in values})
+    return db.session.scalars(statement.returning(model),
+                              execution_options={"populate_existing": True}).one()

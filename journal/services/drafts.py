@@ -22,11 +22,11 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
-from journal import db_ops
 from journal.extensions import db
 from journal.models import Draft, Entry, PendingDraft, User
 from journal.models.journal import BODY_MAX, TITLE_MAX
 from journal.models.types import utcnow
+from journal.upsert import upsert_row
 
 FIELDS = ("title", "body", "entry_date", "support", "prompt_key", "version")
 KEEP_FOR = timedelta(days=1)
@@ -181,7 +181,7 @@ def store(user_id: int, slot: str, fields: dict) -> Draft:
             select(Entry.id).where(Entry.id == entry_id).with_for_update()) is None:
         raise EntryGone(entry_id)
     clean = {name: str(fields.get(name, ""))[:25_000] for name in FIELDS}
-    return db_ops.upsert(Draft, {"user_id": user_id, "slot": slot},
+    return upsert_row(Draft, {"user_id": user_id, "slot": slot},
                          {"entry_id": entry_id, "fields": json.dumps(clean),
                           "updated_at": utcnow()})
 

@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
-from journal import db_ops, search
+from journal import search
 from journal.extensions import db
 from journal.models import CheckIn, Entry, User
 from journal.models.types import utcnow
 from journal.services import drafts, sharing
+from journal.upsert import upsert_row
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _draft_fields(fields: EntryFields, base_version: int) -> dict:
 def check_in(author: User, day: date, support: int, note: str) -> CheckIn:
     """Record today's answer (a second tap the same day replaces the first)."""
     # One upsert: two taps at once on two devices leave one row (the later), never a 500.
-    item = db_ops.upsert(CheckIn, {"user_id": author.id, "day": day},
+    item = upsert_row(CheckIn, {"user_id": author.id, "day": day},
                          {"support": support, "note": note.strip()})
     db.session.commit()
     return item
@@ -94,16 +95,22 @@ def check_ins(author: User, days: int = 30) -> list[CheckIn]:
 
 
 def delete_entry(author: User, entry: Entry) -> None:
-    """Delete an entry for good, withdrawing its share first so no orphan share outlives it."""
-    # The entry's row lock first, as a save and an autosave take it before touching drafts:
-    # the same order everywhere, so a delete racing them waits instead of deadlocking.
-    if db.session.scalar(select(Entry.id).where(Entry.id == entry.id).with_for_update()) is None:
-        return  # deleted on another device meanwhile: nothing left to do
-    share = sharing.share_of(author, entry)
+    """Delete an entry for good, withdrawing its share first so no orphan share outlives it.
+
+    Sharing's lock comes first (the writer's row, then the entry's: the order every sharing
+    change and every save takes them), so a share being made at this moment is waited for and
+    withdrawn with the entry, and a save or autosave racing the delete waits instead of
+    deadlocking. An entry already deleted on another device is left as it is.
+    """
+    try:
+        share = sharing.lock_share_of(author, entry)
+    except sharing.EntryGone:
+        db.session.rollback()
+        return
     if share is not None:
         sharing.withdraw_share(author, share)
     drafts.clear_for_entry(entry)  # its autosave must not pass to a later entry with its id
-    db.session.delete(entry)
+    db.session.execute(delete(Entry).where(Entry.id == entry.id))
     db.session.commit()
     if share is not None:
         search.apply_pending()

@@ -197,12 +197,6 @@ def delete(entry_id: int):
     entry = get_own_entry_or_404(current_user, entry_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            # Sharing's lock first, so a share being made at this moment is waited for and
-            # then withdrawn with the entry, never left behind without it.
-            sharing.lock_share_of(current_user, entry)
-        except sharing.EntryGone:
-            abort(404)  # deleted on another device a moment ago
         journal_service.delete_entry(current_user, entry)
         flash("Entry deleted.", "success")
         return redirect(url_for("journal.index"))

@@ -122,12 +122,15 @@ def narrow_scope(entry_id: int):
     entry = get_own_entry_or_404(current_user, entry_id)
     form = NarrowScopeForm()
     if form.validate_on_submit():
+        scope = Scope(form.scope.data)
         try:
-            share = sharing.narrow_scope(current_user, entry, Scope(form.scope.data))
+            sharing.narrow_scope(current_user, entry, scope)
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(f"Changed: {share.scope.plain_words.lower()}.", "success")
+            # Not read back from the share: once committed, a withdrawal may already have
+            # deleted it.
+            flash(f"Changed: {scope.plain_words.lower()}.", "success")
     else:
         flash("Choose who may read your words.", "error")
     return redirect(url_for("sharing.mine"))
