@@ -50,6 +50,8 @@ class Defaults:
     SHARE_RELEASE_MAX_DAYS = 7
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
+    #: Name the app's PostgreSQL connections carry (in pg_stat_activity), to tell them apart.
+    DATABASE_APPLICATION_NAME = "compassion-journal"
     #: Entries shown per page in a writer's journal.
     ENTRIES_PER_PAGE = 10
 
@@ -82,6 +84,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         f"sqlite:///{instance / 'journal.sqlite'}"
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     app.config["INDEX_DIR"] = app.config["INDEX_DIR"] or str(instance / "index")
     app.config["OPEN_SIGNUP"] = _as_bool(app.config["OPEN_SIGNUP"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
@@ -90,6 +93,20 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["REMEMBER_COOKIE_DURATION"] = timedelta(
         days=min(int(app.config["REMEMBER_DAYS"]), 14)
     )
+
+
+def _engine_options(config) -> dict:
+    """Engine options: whatever is set, plus a ping before each use of a pooled connection.
+
+    The ping costs a round trip per request, and saves the request after the database dropped
+    the connection (a restart, a failover, an idle timeout) from failing with it.
+    """
+    given = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options = {"pool_pre_ping": True, **given}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options["connect_args"] = {"application_name": config["DATABASE_APPLICATION_NAME"],
+                                   **given.get("connect_args", {})}
+    return options
 
 
 def _make_private(instance: Path) -> None:

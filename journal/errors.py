@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _server_error)
+    app.register_error_handler(Exception, server_error)
 
 
 def _csrf_error(error: CSRFError):
@@ -43,7 +43,8 @@ def _http_error(error: HTTPException):
     return render_template("errors/http.html", error=error), error.code
 
 
-def _server_error(error: Exception):
+def server_error(error: Exception):
+    """The 500 page, after rolling back whatever the request had begun."""
     db.session.rollback()
     if current_app.testing:
         raise error  # let the test show the real traceback
