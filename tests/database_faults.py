@@ -38,7 +38,7 @@ class Faults:
 
     def arm(self, pattern: str, times: int, error) -> None:
         """Fail the next ``times`` statements that start with ``pattern`` (a regex)."""
-        self.armed = [(re.compile(pattern, re.IGNORECASE), error)] * times
+        self.armed = [(re.compile(pattern, re.IGNORECASE | re.DOTALL), error)] * times
 
     def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if self.armed and self.armed[0][0].match(statement.lstrip()):

@@ -209,3 +209,14 @@ def test_other_database_errors_are_not_retried(client, signed_in, faults):
 def hidden(page: str) -> dict:
     """The hidden inputs of a page's forms, by name."""
     return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_page_that_lost_twice_asks_for_a_reload_not_a_500(client, signed_in, faults, kind):
+    factories.make_entry(signed_in, body="Listed")
+    faults.arm(r"SELECT .*FROM entries", 2, LOST_RACES[kind])
+    response = client.get("/journal/")
+    assert response.status_code == 503 and faults.raised == 2
+    assert "We could not open this page just now" in response.get_data(as_text=True)
+    faults.arm(r"SELECT .*FROM entries", 1, LOST_RACES[kind])
+    assert client.get("/journal/").status_code == 200
