@@ -27,9 +27,6 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
 DISCONNECT_SQLSTATE_PREFIXES = ("08", "57P")
 #: What SQLite says when another connection holds the lock past the busy timeout.
 SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
-#: Form fields never shown back or sent again as typed (secrets, and tokens renewed instead).
-SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
-                           "new_password"})
 #: Fields sent again unchanged but not shown: the editor's signed author note.
 HIDDEN_FIELDS = frozenset({"author"})
 
@@ -107,7 +104,7 @@ def _kept_form() -> dict:
     if request.method != "POST":
         return {"posted": False}
     sent = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in SECRET_FIELDS]
+            if name not in errors.SECRET_FIELDS]  # passwords, the old token
     shown = [(name, value) for name, value in sent if name not in HIDDEN_FIELDS and value]
     # A fresh token and a "Try again" button would make a forged cross-site post a one-click
     # attack, so only a request that shows it came from our page gets them (as in errors.py).

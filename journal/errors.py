@@ -10,7 +10,7 @@ from journal.access import from_our_own_page, keep_unsaved_writing
 from journal.extensions import db
 
 #: Form fields never echoed back on the "form expired" page.
-_SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
                             "new_password"})
 
 
@@ -33,7 +33,7 @@ def _csrf_error(error: CSRFError):
         # a one-click attack, so a request that cannot show it came from our page gets neither.
         return render_template("errors/csrf.html", refused=True), 400
     kept = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in _SECRET_FIELDS]
+            if name not in SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400
 
 
