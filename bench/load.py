@@ -1,6 +1,6 @@
 """Load the app as writers on phones do, then check that every acknowledged write is there.
 
-Run: .venv/bin/python bench/load.py [--sessions 200] [--seconds 30] [--workers 4]
+Run: .venv/bin/python bench/load.py [--sessions 200] [--seconds 30] [--workers 4] [--think 0]
                                     [--database-url postgresql+psycopg://postgres@127.0.0.1/test]
 
 It starts gunicorn (sync workers) on a throwaway database: a SQLite file in a temporary folder,
@@ -9,9 +9,12 @@ afterwards. Writers sign up through the sign-up form, then sign in through the s
 three devices each (one cookie jar per device). For --seconds, every device does a mix of what a
 writer does: opens the editor and saves a new entry (each text carries a unique token), opens an
 entry's edit page and saves it from the version the page showed (most edits go to the writer's
-first entry, so devices save the same entry at the same moment on purpose), autosaves a new
-draft, and checks in. Every acknowledged write is recorded with what it claimed: the redirect to
-the entry after a save, 200 JSON after an autosave, the redirect after a check-in.
+first entry, and a device with an edit ready waits up to half a second for another device of the
+writer saving the same entry, so that both saves leave at the same moment on purpose), autosaves
+a new draft, and checks in. With --think a device pauses that long on average between actions,
+as people do; without it the run is a stress test in which latency is sessions / throughput.
+Every acknowledged write is recorded with what it claimed: the redirect to the entry after a
+save, 200 JSON after an autosave, the redirect after a check-in.
 
 Then, with the server stopped, it checks the database (bench/load_check.py) and prints sessions,
 acknowledged writes by kind, lost, duplicated, 5xx and other unexpected answers, req/s and
@@ -67,6 +70,9 @@ def parse_args() -> argparse.Namespace:
                         help="signed-in devices writing at once (3 per writer)")
     parser.add_argument("--seconds", type=float, default=30, help="how long they write")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--think", type=float, default=0,
+                        help="mean seconds a device pauses between actions (0: none, a stress "
+                             "test in which latency is sessions / throughput)")
     parser.add_argument("--database-url", default="",
                         help="PostgreSQL server to use (a fresh database is made and dropped)")
     return parser.parse_args()
@@ -188,7 +194,7 @@ def drive(base: str, args) -> tuple[Acks, float, int]:
             threads=8)  # every writer has an entry to edit from the start
     stop = threading.Event()
     acks.start()
-    threads = [threading.Thread(target=d.write_until, args=(stop,), daemon=True)
+    threads = [threading.Thread(target=d.write_until, args=(stop, args.think), daemon=True)
                for d in devices if d.signed_in]
     for thread in threads:
         thread.start()

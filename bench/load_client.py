@@ -20,6 +20,8 @@ TIMEOUT = 120
 MIX = (("new_entry", 30), ("edit", 40), ("autosave", 15), ("check_in", 15))
 #: How often an edit goes to the writer's first entry, so devices collide on it.
 HOT = 0.7
+#: Seconds a device with an edit ready waits for another device saving the same entry.
+RENDEZVOUS = 0.5
 
 
 class Writer:
@@ -30,12 +32,26 @@ class Writer:
         self.devices: list[Device] = []
         self.entries: list[tuple[int, str]] = []
         self.lock = threading.Lock()
+        self._ready = threading.Condition()
+        self._waiting: dict[int, bool] = {}
 
     def entry_to_edit(self) -> tuple[int, str] | None:
         with self.lock:
             if not self.entries:
                 return None
             return self.entries[0] if random.random() < HOT else random.choice(self.entries)
+
+    def together(self, entry_id: int) -> None:
+        """Wait a moment for another device of this writer about to save the same entry, so
+        that both saves leave at once (the race a version check must survive)."""
+        with self._ready:
+            if self._waiting.get(entry_id):
+                self._waiting[entry_id] = False  # the other device goes with this one
+                self._ready.notify_all()
+                return
+            self._waiting[entry_id] = True
+            self._ready.wait_for(lambda: not self._waiting.get(entry_id), timeout=RENDEZVOUS)
+            self._waiting.pop(entry_id, None)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -124,9 +140,10 @@ class Device:
             "password": PASSWORD})
         self.signed_in = status == 302
 
-    def write_until(self, stop: threading.Event) -> None:
+    def write_until(self, stop: threading.Event, think: float = 0) -> None:
+        """Do what writers do until ``stop``, pausing about ``think`` seconds between actions."""
         actions = [name for name, weight in MIX for _ in range(weight)]
-        while not stop.is_set():
+        while not stop.wait(random.uniform(0, 2 * think) if think else 0):
             action = random.choice(actions)
             try:
                 getattr(self, action)()
@@ -160,6 +177,7 @@ class Device:
             return None
         base = int(fields["version"])
         text = f"{creation}\nE{secrets.token_hex(8)} edited from version {base}."
+        self.writer.together(entry_id)
         status, location, _ = self.call("edit", "POST", f"/journal/{entry_id}/edit", form={
             "csrf_token": fields.get("csrf_token", ""), "author": fields.get("author", ""),
             "title": fields.get("title", ""), "body": text, "version": str(base),
