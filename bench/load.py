@@ -9,7 +9,7 @@ afterwards. Writers sign up through the sign-up form, then sign in through the s
 three devices each (one cookie jar per device). For --seconds, every device does a mix of what a
 writer does: opens the editor and saves a new entry (each text carries a unique token), opens an
 entry's edit page and saves it from the version the page showed (most edits go to the writer's
-first entry, and a device with an edit ready waits up to half a second for another device of the
+first entry, and a device with an edit ready waits up to 2 s for another device of the
 writer saving the same entry, so that both saves leave at the same moment on purpose), autosaves
 a new draft, and checks in. With --think a device pauses that long on average between actions,
 as people do; without it the run is a stress test in which latency is sessions / throughput.

@@ -21,7 +21,7 @@ MIX = (("new_entry", 30), ("edit", 40), ("autosave", 15), ("check_in", 15))
 #: How often an edit goes to the writer's first entry, so devices collide on it.
 HOT = 0.7
 #: Seconds a device with an edit ready waits for another device saving the same entry.
-RENDEZVOUS = 0.5
+RENDEZVOUS = 2.0
 
 
 class Writer:
