@@ -230,6 +230,13 @@ def run_all(jobs, threads: int) -> None:
 # --- the report --------------------------------------------------------------------------------
 
 def report(acks: Acks, problems, sessions: int, elapsed: float, log: Path) -> None:
+    """What went wrong first (if anything), then the figures, last so that they stay in view."""
+    for line in problems.details[:20]:
+        print(f"  {line}")
+    if acks.server_errors():
+        print("errors in the server log (most frequent first):")
+        for line, n in _log_errors(log).most_common(8):
+            print(f"  {n:4d}  {line[:160]}")
     timings = acks.latencies
     print(f"sessions             {sessions} ({DEVICES_PER_WRITER} devices per writer)")
     print(f"duration             {elapsed:.1f} s")
@@ -245,13 +252,8 @@ def report(acks: Acks, problems, sessions: int, elapsed: float, log: Path) -> No
     print(f"5xx                  {acks.server_errors()}")
     unexpected = {key: n for key, n in acks.statuses.items() if key not in acks.expected}
     print(f"unexpected answers   {sum(unexpected.values())}  "
-          + ", ".join(f"{kind} {status}: {n}" for (kind, status), n in sorted(unexpected.items())))
-    for line in problems.details[:20]:
-        print(f"  {line}")
-    if acks.server_errors():
-        print("errors in the server log (most frequent first):")
-        for line, n in _log_errors(log).most_common(8):
-            print(f"  {n:4d}  {line[:160]}")
+          + ", ".join(f"{kind} {status}: {n}" for (kind, status), n
+                      in sorted(unexpected.items(), key=str)))
 
 
 def _log_errors(log: Path) -> Counter:
