@@ -60,6 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                    reading, admin, withdrawals):
         app.register_blueprint(module.bp)
 
+    from journal import db_trouble
+
+    db_trouble.init_app(app)  # wraps every view registered above
+
     from journal import cli
 
     cli.init_app(app)

@@ -50,6 +50,8 @@ class Defaults:
     SHARE_RELEASE_MAX_DAYS = 7
     #: Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
     PROXY_COUNT = 0
+    #: Name the app's PostgreSQL connections carry (in pg_stat_activity), to tell them apart.
+    DATABASE_APPLICATION_NAME = "compassion-journal"
     #: Entries shown per page in a writer's journal.
     ENTRIES_PER_PAGE = 10
     #: SQLite only: seconds a writing request waits for another process's write to finish
@@ -85,7 +87,7 @@ def load(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"] or (
         f"sqlite:///{instance / 'journal.sqlite'}"
     )
-    _sqlite_busy_timeout(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
     app.config["INDEX_DIR"] = app.config["INDEX_DIR"] or str(instance / "index")
     app.config["OPEN_SIGNUP"] = _as_bool(app.config["OPEN_SIGNUP"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
@@ -96,15 +98,25 @@ def load(app: Flask, test_config: dict | None) -> None:
     )
 
 
-def _sqlite_busy_timeout(app: Flask) -> None:
-    """On SQLite, wait SQLITE_BUSY_SECONDS for the write lock (pysqlite's default is 5 s),
-    added to whatever engine options are already set."""
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
-    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options["connect_args"] = {**options.get("connect_args", {}),
-                               "timeout": float(app.config["SQLITE_BUSY_SECONDS"])}
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+def _engine_options(config) -> dict:
+    """Engine options: whatever is set, plus a ping before each use of a pooled connection, and
+    per database its connection settings.
+
+    The ping costs a round trip per request, and saves the request after the database dropped
+    the connection (a restart, a failover, an idle timeout) from failing with it. On SQLite a
+    writing request waits SQLITE_BUSY_SECONDS for the write lock (pysqlite's default is 5 s);
+    on PostgreSQL the connections carry a name, to tell them apart in pg_stat_activity.
+    """
+    given = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options = {"pool_pre_ping": True, **given}
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql"):
+        options["connect_args"] = {"application_name": config["DATABASE_APPLICATION_NAME"],
+                                   **given.get("connect_args", {})}
+    elif uri.startswith("sqlite"):
+        options["connect_args"] = {"timeout": float(config["SQLITE_BUSY_SECONDS"]),
+                                   **given.get("connect_args", {})}
+    return options
 
 
 def _make_private(instance: Path) -> None:

@@ -10,7 +10,7 @@ from journal.access import from_our_own_page, keep_unsaved_writing
 from journal.extensions import db
 
 #: Form fields never echoed back on the "form expired" page.
-_SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
+SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
                             "new_password"})
 
 
@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
     """Register the error handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _server_error)
+    app.register_error_handler(Exception, server_error)
 
 
 def _csrf_error(error: CSRFError):
@@ -33,7 +33,7 @@ def _csrf_error(error: CSRFError):
         # a one-click attack, so a request that cannot show it came from our page gets neither.
         return render_template("errors/csrf.html", refused=True), 400
     kept = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in _SECRET_FIELDS]
+            if name not in SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400
 
 
@@ -43,7 +43,8 @@ def _http_error(error: HTTPException):
     return render_template("errors/http.html", error=error), error.code
 
 
-def _server_error(error: Exception):
+def server_error(error: Exception):
+    """The 500 page, after rolling back whatever the request had begun."""
     db.session.rollback()
     if current_app.testing:
         raise error  # let the test show the real traceback

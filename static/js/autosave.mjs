@@ -105,6 +105,11 @@ if (form) {
         const latest = stored();
         if (answer.kept && latest && latest.savedAt === draft.savedAt) localStorage.removeItem(key);
         say(refused);
+      } else if (response.status === 503) {
+        // The server could not save just now: this phone keeps its copy and tries again.
+        say('Saved on this phone – will sync in a moment');
+        clearTimeout(timer);
+        timer = setTimeout(sync, 5000);
       } else {
         say('Not saved to your account: sign in again. Your writing is kept on this phone.');
       }
