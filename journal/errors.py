@@ -6,7 +6,7 @@ from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from journal.access import from_our_own_page, keep_unsaved_writing
+from journal.access import from_our_own_page, keep_unsaved_writing, show_typed_words
 from journal.extensions import db
 
 #: Form fields never echoed back on the "form expired" page.
@@ -32,6 +32,8 @@ def _csrf_error(error: CSRFError):
         # A fresh token and a "Send it again" button would turn a forged cross-site post into
         # a one-click attack, so a request that cannot show it came from our page gets neither.
         return render_template("errors/csrf.html", refused=True), 400
+    if (shown := show_typed_words()) is not None:
+        return shown  # the session ended: a fresh token would only send it to sign in
     kept = [(name, value) for name, value in request.form.items(multi=True)
             if name not in _SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400
