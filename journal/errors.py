@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +28,8 @@ def _csrf_error(error: CSRFError):
     kept = keep_unsaved_writing()
     if kept is not None:
         return kept
+    if request.is_json:  # the autosave script: it fetches fresh tokens once and sends again
+        return jsonify(error="This page's security token has expired.", csrf_expired=True), 400
     if not from_our_own_page(strict=True):
         # A fresh token and a "Send it again" button would turn a forged cross-site post into
         # a one-click attack, so a request that cannot show it came from our page gets neither.

@@ -3,7 +3,7 @@
 // everyone and never hold a username, an entry, a draft or a token: a writing page served from
 // the network is never stored, and offline the blank writing shell stands in for it.
 // Bump with every change to a precached file: assets are served cache-first.
-const VERSION = 'v3';
+const VERSION = 'v4';
 const ASSETS = `journal-assets-${VERSION}`;
 // Pages of entries were kept here up to v1; they are deleted on activation and at sign-out.
 const PAGES = 'journal-pages';
