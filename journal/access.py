@@ -8,8 +8,10 @@ from flask import (
     Blueprint,
     Flask,
     abort,
+    current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -18,6 +20,7 @@ from flask import (
 from flask_login import current_user
 
 from journal.extensions import login_manager
+from journal.forms.typed import typed_words
 from journal.models import Entry, Role, User
 from journal.services import audit, drafts
 from journal.services import journal as journal_service
@@ -52,13 +55,46 @@ SESSION_ENDED = ("Your session had ended, so we kept what you wrote. Sign in aga
                  "be back in the editor.")
 
 
+#: Forms meant to be sent by someone not signed in: their own views answer them.
+SIGNED_OUT_FORMS = frozenset({"auth.login", "auth.signup", "withdrawals.withdraw",
+                              "withdrawals.sign_out"})
+
+
 def _require_sign_in():
-    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+    if request.endpoint is None:
         return None  # unknown URLs fall through to the 404 handler
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return show_typed_words()  # a leader's response to a collection, sent signed out
     kept = keep_unsaved_writing()
     if kept is not None or current_user.is_authenticated:
         return kept
-    return login_manager.unauthorized()
+    return show_typed_words() or login_manager.unauthorized()
+
+
+def show_typed_words():
+    """A form sent after its session ended: show back what was typed, or None if not that.
+
+    Only words from one of our own pages are shown, so another site cannot make us echo its
+    text; and only the text fields (never passwords, tokens or hidden ids). They are what was
+    on that screen already, and are stored nowhere: not on the server, not in a cache.
+    """
+    if (request.method != "POST" or current_user.is_authenticated
+            or request.endpoint in SIGNED_OUT_FORMS):
+        return None
+    typed = typed_words(request.form)
+    if not typed or not from_our_own_page(strict=True):
+        return None
+    response = make_response(render_template(
+        "errors/session_ended.html", typed=typed,
+        sign_in=url_for("auth.login", next=_page_to_return_to())), 401)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page_to_return_to() -> str | None:
+    """This address, if it is a page one can open (a form's own page), else the home page."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    return request.path if adapter.test(request.path, method="GET") else None
 
 
 def keep_unsaved_writing():

@@ -2,11 +2,11 @@
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from journal.access import from_our_own_page, keep_unsaved_writing
+from journal.access import from_our_own_page, keep_unsaved_writing, show_typed_words
 from journal.extensions import db
 
 #: Form fields never echoed back on the "form expired" page.
@@ -28,10 +28,14 @@ def _csrf_error(error: CSRFError):
     kept = keep_unsaved_writing()
     if kept is not None:
         return kept
+    if request.is_json:  # the autosave script: it fetches fresh tokens once and sends again
+        return jsonify(error="This page's security token has expired.", csrf_expired=True), 400
     if not from_our_own_page(strict=True):
         # A fresh token and a "Send it again" button would turn a forged cross-site post into
         # a one-click attack, so a request that cannot show it came from our page gets neither.
         return render_template("errors/csrf.html", refused=True), 400
+    if (shown := show_typed_words()) is not None:
+        return shown  # the session ended: a fresh token would only send it to sign in
     kept = [(name, value) for name, value in request.form.items(multi=True)
             if name not in SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400

@@ -111,3 +111,11 @@ def test_autosave_needs_the_csrf_token_in_a_header(client, writer):
     saved = client.post("/journal/drafts/new", json={"body": "x", "author": note},
                         headers={"X-CSRFToken": csrf})
     assert saved.status_code == 200 and "saved_at" in saved.get_json()
+
+
+def test_an_autosave_with_a_stale_token_gets_an_answer_its_script_can_act_on(client, writer):
+    """The editor's script renews its tokens on this answer, so autosave does not stop for good."""
+    signin(client, writer)
+    response = client.post("/journal/drafts/new", headers={"X-CSRFToken": "from an old session"},
+                           json={"body": "x", "author": factories.author_note(writer)})
+    assert response.status_code == 400 and response.get_json()["csrf_expired"] is True

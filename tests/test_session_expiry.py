@@ -89,8 +89,9 @@ def test_a_forged_author_note_keeps_nothing(app, writer):
     client = app.test_client()
     response = client.post("/journal/new", data={"author": "forged", "body": WORDS},
                            headers={"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
-    assert response.status_code == 400  # the form-expired page, with the text shown back
+    assert response.status_code == 401  # the session-ended page, with the text shown back
     assert WORDS in response.get_data(as_text=True)
+    assert "nothing was sent" in response.get_data(as_text=True)
     assert db.session.scalars(db.select(PendingDraft)).all() == []
 
 

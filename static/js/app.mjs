@@ -1,5 +1,6 @@
 // Progressive enhancement only: every page works without this file.
 import { initAll } from '../vendor/nhsuk/nhsuk-frontend.min.js';
+import { enhanceSignOut } from './sign-out.mjs';
 
 initAll();
 
@@ -41,17 +42,5 @@ if (saved) {
   });
 }
 
-// Signing out clears this device: drafts in local storage and the cached writing page.
-document.querySelectorAll('form[data-sign-out]').forEach((form) => {
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    Object.keys(localStorage).filter((k) => k.startsWith('journal-draft:'))
-      .forEach((k) => localStorage.removeItem(k));
-    localStorage.removeItem('journal-writer');
-    try {
-      if ('caches' in window) await caches.delete('journal-pages');
-    } catch { /* nothing cached */ }
-    navigator.serviceWorker?.controller?.postMessage('sign-out');
-    form.submit();
-  });
-});
+// Signing out clears this device, once its unsent writing is sent (or the writer chose to lose it).
+if (account) enhanceSignOut(account);

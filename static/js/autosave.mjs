@@ -57,8 +57,9 @@ if (form) {
 
   // The shell has no tokens: ask for the signed-in writer's, and only use them if the
   // writing on this device is theirs (never save one writer's words into another's account).
-  async function tokens() {
-    if (token('csrf_token').value) return true;
+  // ``renew``: the page's own were refused (the writer signed in again, say, in another tab).
+  async function tokens(renew = false) {
+    if (token('csrf_token').value && !renew) return true;
     const response = await fetch(form.dataset.autosaveTokens, {
       credentials: 'same-origin', redirect: 'manual',
     });
@@ -74,6 +75,18 @@ if (form) {
   // so stop sending it (each send would be kept again).
   let refused = null;
 
+  const send = (draft) => fetch(url, {
+    method: 'POST', credentials: 'same-origin', redirect: 'manual',
+    headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token('csrf_token').value },
+    body: JSON.stringify({ ...draft.values, author: token('author').value }),
+  });
+
+  // The server's answer to a form token it no longer accepts (see journal/errors.py).
+  const staleToken = async (response) => {
+    if (response.status !== 400) return false;
+    try { return (await response.json()).csrf_expired === true; } catch { return false; }
+  };
+
   async function sync() {
     const draft = stored();
     if (!draft || draft.synced) return;
@@ -84,11 +97,10 @@ if (form) {
         say('Not saved to your account: sign in again. Your writing is kept on this phone.');
         return;
       }
-      const response = await fetch(url, {
-        method: 'POST', credentials: 'same-origin', redirect: 'manual',
-        headers: { 'Content-Type': 'application/json', 'X-CSRFToken': token('csrf_token').value },
-        body: JSON.stringify({ ...draft.values, author: token('author').value }),
-      });
+      let response = await send(draft);
+      // A refused token: fetch this writer's fresh ones and send once more (never in a loop).
+      // If someone else is signed in now, the words stay on this phone and say so below.
+      if (await staleToken(response) && await tokens(true)) response = await send(draft);
       if (response.ok) {
         const answer = await response.json();
         if (answer.author) token('author').value = answer.author;  // renewed while writing

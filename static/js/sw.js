@@ -21,6 +21,7 @@ const PRECACHE = [
   '/static/vendor/nhsuk/assets/images/nhsuk-icon-arrow-up.svg',
   '/static/vendor/nhsuk/assets/images/nhsuk-icon-cross.svg',
   '/static/js/app.mjs',
+  '/static/js/sign-out.mjs',
   '/static/js/js-enabled.js',
   '/static/js/autosave.mjs',
   '/static/manifest.webmanifest',
