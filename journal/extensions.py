@@ -66,7 +66,10 @@ def _sqlite_begin(conn) -> None:
     # None: pysqlite emits no BEGIN of its own; "": its lazy deferred BEGIN. No transaction is
     # open here, so switching commits nothing.
     level = None if writing else ""
-    if dbapi_connection.isolation_level != level:
-        dbapi_connection.isolation_level = level
+    try:
+        if dbapi_connection.isolation_level != level:
+            dbapi_connection.isolation_level = level
+    except sqlite3.ProgrammingError:
+        return  # a closed connection: the statement that follows fails with the driver's error
     if writing:
         conn.exec_driver_sql("BEGIN IMMEDIATE")

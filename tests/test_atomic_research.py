@@ -68,7 +68,10 @@ def test_working_on_a_share_as_its_writer_withdraws_it_leaves_nothing(
         responses = at_once(app, post(researchers[0], f"/research/shares/{share_id}/{action}",
                                       data),
                             post(writer_client, f"/journal/{entry.id}/share/withdraw"))
-        assert statuses(responses) == [302, 302]
+        # The researcher's request either came first (and its work went with the share) or
+        # found the share already withdrawn (not found): never an error page.
+        assert responses[0].status_code in (302, 404)
+        assert responses[1].status_code == 302
         assert count(Share, Share.id == share_id) == 0
         assert count(Tag, Tag.share_id == share_id) == count(Memo, Memo.share_id == share_id) == 0
 

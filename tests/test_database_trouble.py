@@ -79,7 +79,10 @@ def test_without_the_ping_a_drop_is_felt_but_the_writer_gets_their_text_not_a_50
 def test_the_app_names_its_postgresql_connections_and_pings_them(app):
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is True
-    assert ("connect_args" in options) is ON_POSTGRESQL
+    if ON_POSTGRESQL:
+        assert options["connect_args"]["application_name"]
+    else:  # SQLite: a writing request waits for another process's write instead of failing
+        assert options["connect_args"]["timeout"] == app.config["SQLITE_BUSY_SECONDS"]
 
 
 # --- a lost race, once and twice ----------------------------------------------------------------
@@ -170,7 +173,7 @@ def test_autosave_retries_once_then_answers_503_json_so_the_phone_keeps_its_copy
     faults.arm(r"INSERT INTO drafts", 1, LOST_RACES[kind])
     assert client.post("/journal/drafts/new", json={"body": "one", "author": note}
                        ).status_code == 200
-    faults.arm(r"UPDATE drafts", 2, LOST_RACES[kind])
+    faults.arm(r"INSERT INTO drafts", 2, LOST_RACES[kind])  # the upsert of the second
     refused = client.post("/journal/drafts/new", json={"body": "two", "author": note})
     assert refused.status_code == 503 and refused.is_json and refused.json["error"]
     assert '"one"' in db.session.scalars(select(Draft)).one().fields
