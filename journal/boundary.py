@@ -37,6 +37,11 @@ FILE_MESSAGE = "This service does not take file uploads: nothing was saved."
 JSON_TOO_BIG = "That was too much to send at once: nothing was saved."
 JSON_TOO_DEEP = "That data was nested too deeply to read: nothing was saved."
 JSON_UNREADABLE = "That data could not be read as JSON: nothing was saved."
+NOT_JSON = "This page takes a form, not JSON: nothing was saved."
+
+#: The only endpoints that read a JSON body (the autosave script). Flask-WTF would read JSON
+#: sent anywhere else as form data, and a list or a number there is a TypeError, not a form.
+JSON_ENDPOINTS = frozenset({"journal.autosave"})
 
 #: An autosave carries one entry's fields; JSON escapes can take 6 bytes a character.
 MAX_JSON_BYTES = (BODY_MAX + TITLE_MAX) * 6 + 16 * 1024
@@ -144,8 +149,10 @@ def check_request():
     if _bad_pairs([("", request.path)]) or _bad_pairs(request.args.items(multi=True)) \
             or _bad_pairs(request.headers.items()):
         return _refuse(UNSTORABLE_MESSAGE)
+    if request.endpoint is None:
+        return None  # no route: the 404 or 405 follows, and nothing reads the body
     if request.is_json:
-        return _check_json()
+        return _check_json() if request.endpoint in JSON_ENDPOINTS else _refuse(NOT_JSON)
     if request.files:
         return _refuse(FILE_MESSAGE)
     if _bad_pairs(request.form.items(multi=True)):

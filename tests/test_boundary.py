@@ -140,6 +140,13 @@ def test_a_full_autosave_still_works(client, signed_in):
     assert response.status_code == 200 and count(Draft) == 1
 
 
+@pytest.mark.parametrize("raw", ["[[]]", "3", '{"username": [1, [2]]}', '{"username": 5}'])
+def test_json_sent_to_a_form_is_refused(client, raw):
+    # Flask-WTF reads a JSON body as the form's data; a list or a number there was a 500.
+    response = client.post("/login", data=raw, content_type="application/json")
+    assert response.status_code == 400 and "not JSON" in response.get_json()["error"]
+
+
 def test_a_file_part_is_refused(client, signed_in):
     response = client.post("/journal/new", content_type="multipart/form-data", data={
         "title": (io.BytesIO(b"not text"), "title.txt"), "body": "Words",
