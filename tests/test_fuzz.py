@@ -27,7 +27,7 @@ from journal.services import journal as journal_service
 from tests import factories
 from tests.conftest import login
 
-FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
 ROLES = ("anonymous", "writer", "other_writer", "researcher", "leader", "admin")
 
 #: Values that broke the app before the input boundary, and their neighbours.
@@ -79,6 +79,10 @@ def encoded(text: str) -> str:
     return quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
+def sendable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode()
+
+
 junk = st.one_of(st.sampled_from(NASTY), st.sampled_from(PLAUSIBLE), st.text(max_size=12),
                  st.tuples(st.text(max_size=6), st.sampled_from(NASTY)).map("".join))
 
@@ -114,9 +118,10 @@ def body(kind: str, fields: list[tuple[str, str]], ids: dict, draw) -> dict:
         depth = draw(st.integers(1, 3000))
         return {"data": "[" * depth + "]" * depth, "content_type": "application/json"}
     if kind == "multipart":
-        data = {k.encode("utf-8", "replace").decode(): v.encode("utf-8", "replace").decode()
-                for k, v in fields}
-        data[draw(names(list(dict(fields)) or ["body"]))] = (io.BytesIO(b"\x00\xff"), "x.bin")
+        # The test client cannot send a lone surrogate in a part: it goes as "?" instead.
+        data = {sendable(k): sendable(v) for k, v in fields}
+        data[sendable(draw(names(list(dict(fields)) or ["body"])))] = (io.BytesIO(b"\x00\xff"),
+                                                                       "x.bin")
         return {"data": data, "content_type": "multipart/form-data"}
     return {}
 
