@@ -146,6 +146,7 @@ def refused() -> bool:
 
 def check_request():
     """Refuse (or clean, for a form to show again) what the app cannot store or read."""
+    _drop_bad_redirect_targets()
     if _bad_pairs([("", request.path)]) or _bad_pairs(request.args.items(multi=True)) \
             or _bad_pairs(request.headers.items()):
         return _refuse(UNSTORABLE_MESSAGE)
@@ -158,6 +159,19 @@ def check_request():
     if _bad_pairs(request.form.items(multi=True)):
         return _clean_form()
     return None
+
+
+#: Query parameters that only say where to go next: checked by ``local_path``, never stored.
+#: One that cannot be stored is dropped, not refused, so a crafted sign-in link cannot turn a
+#: correct sign-in into an error (it goes to the home page instead).
+REDIRECT_TARGETS = frozenset({"next"})
+
+
+def _drop_bad_redirect_targets() -> None:
+    if any(k in REDIRECT_TARGETS and unstorable(v) for k, v in request.args.items(multi=True)):
+        request.args = ImmutableMultiDict(
+            [(k, v) for k, v in request.args.items(multi=True)
+             if not (k in REDIRECT_TARGETS and unstorable(v))])
 
 
 def _bad_pairs(pairs) -> bool:
