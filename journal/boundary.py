@@ -71,10 +71,13 @@ def parse_id(value: object, maximum: int = MAX_ID) -> int | None:
 
 
 def parse_number(value: object, default: int, low: int, high: int) -> int:
-    """A bounded whole number such as a page number: ``default`` when it is not one."""
+    """A whole number such as a page number, held to ``low``..``high`` (a huge one is ``high``);
+    ``default`` when it is not one (ASCII digits only: ``int()`` refuses "²")."""
     text = str(value or "").strip()
-    if not (text.isascii() and text.isdecimal()) or len(text) > len(str(high)):
+    if not (text.isascii() and text.isdecimal()):
         return default
+    if len(text.lstrip("0")) > len(str(high)):  # no int() of hundreds of digits
+        return high
     return min(max(int(text), low), high)
 
 
