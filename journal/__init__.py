@@ -19,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from journal import config
 
     config.load(app, test_config)
+    from journal import boundary
+
+    boundary.init_app(app)  # first: no other hook may read a request it would refuse
     # The NHS.UK macros need ChainableUndefined and their own package loader. Their files end in
     # .jinja, which Flask would not autoescape: escaping is switched on for every template.
     app.jinja_options = {

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from journal.boundary import parse_id, refused
 from journal.extensions import login_manager
 from journal.forms.typed import typed_words
 from journal.models import Entry, Role, User
@@ -110,6 +111,8 @@ def keep_unsaved_writing():
     author = drafts.author_of(str(fields.get("author", ""))) if isinstance(fields, dict) else None
     if author is None or (current_user.is_authenticated and current_user.id == author.user_id):
         return None
+    if refused():
+        return _not_kept()  # the boundary removed characters: nothing is kept from it
     kept = (author.fresh and from_our_own_page(strict=False)
             and drafts.keep(author.user_id, _entry_in_url(), fields))
     if not kept:
@@ -157,8 +160,7 @@ def from_our_own_page(strict: bool) -> bool:
 
 def _entry_in_url() -> int | None:
     args = request.view_args or {}
-    value = str(args.get("entry_id", args.get("slot", "")))
-    return int(value) if value.isdigit() else None
+    return parse_id(args.get("entry_id", args.get("slot")))
 
 
 def require_role(bp: Blueprint, allowed: Callable[[Role], bool]) -> None:

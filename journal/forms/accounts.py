@@ -1,15 +1,14 @@
 """Forms for signing up, in, and managing accounts."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, EqualTo, InputRequired
 
-from journal.forms.common import max_length, no_hidden_characters
+from journal.forms.common import BaseForm, max_length, no_hidden_characters
 from journal.models import Role
 from journal.passwords import MAX_LENGTH, MIN_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     """Sign in."""
 
     username = StringField("Username", validators=[
@@ -21,7 +20,7 @@ class LoginForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device for 14 days")
 
 
-class SignupForm(FlaskForm):
+class SignupForm(BaseForm):
     """Writer sign-up: a username and a password, nothing else."""
 
     username = StringField("Choose a username", validators=[
@@ -37,7 +36,7 @@ class SignupForm(FlaskForm):
                                                          max_length(40, "Invite code")])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     """Change one's own password."""
 
     current_password = PasswordField("Current password",
@@ -50,7 +49,7 @@ class ChangePasswordForm(FlaskForm):
     ])
 
 
-class CreateAccountForm(FlaskForm):
+class CreateAccountForm(BaseForm):
     """An admin creates a researcher, leader, admin (or writer) account."""
 
     username = StringField("Username", validators=[no_hidden_characters,

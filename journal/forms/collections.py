@@ -1,15 +1,14 @@
 """Forms for curating collections and responding to them."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from journal.forms.common import max_length, no_hidden_characters
+from journal.forms.common import BaseForm, max_length, no_hidden_characters
 from journal.models import Audience
 from journal.services.collections import RESPONSE_MAX
 
 
-class CollectionForm(FlaskForm):
+class CollectionForm(BaseForm):
     """Title, summary and audience of a collection."""
 
     title = StringField("Title", validators=[no_hidden_characters, DataRequired(
@@ -22,14 +21,14 @@ class CollectionForm(FlaskForm):
         validators=[InputRequired("Choose who may read it")])
 
 
-class CommentaryForm(FlaskForm):
+class CommentaryForm(BaseForm):
     """Researchers' commentary before an item."""
 
     commentary = TextAreaField("Commentary before this item (optional)", validators=[
         no_hidden_characters, max_length(5000, "The commentary")])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(BaseForm):
     """A leader's response: what I heard, what I will do."""
 
     text = TextAreaField("Your response: what you heard, and what you will do", validators=[

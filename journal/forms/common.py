@@ -3,6 +3,7 @@
 import re
 from datetime import date, timedelta
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import ValidationError
@@ -76,5 +77,17 @@ class RealDateField(DateField):
             raise ValueError("Enter a real date, for example 2026-11-21") from None
 
 
-class ConfirmForm(FlaskForm):
+class BaseForm(FlaskForm):
+    """Every form of the app: it fails, keeping what was typed, when the input boundary had to
+    remove characters from the request (see ``journal.boundary``), so nothing is saved from it."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if message := g.get("input_refused"):
+            self.form_errors.append(message)
+            return False
+        return valid
+
+
+class ConfirmForm(BaseForm):
     """An empty form: a CSRF-protected button for actions such as delete or sign out."""

@@ -2,16 +2,21 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from journal.forms.common import RealDateField, max_length, no_hidden_characters, not_in_future
+from journal.forms.common import (
+    BaseForm,
+    RealDateField,
+    max_length,
+    no_hidden_characters,
+    not_in_future,
+)
 from journal.models.journal import BODY_MAX, TITLE_MAX
 from journal.prompts import prompt_choices
 
 
-class EntryForm(FlaskForm):
+class EntryForm(BaseForm):
     """A private journal entry."""
 
     title = StringField("Title (optional)",
@@ -36,7 +41,7 @@ class EntryForm(FlaskForm):
     version = HiddenField()
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BaseForm):
     """One tap: how supported did you feel today? And an optional line."""
 
     support = RadioField("How supported did you feel today?", choices=[
@@ -48,7 +53,7 @@ class CheckInForm(FlaskForm):
 
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     """Search box over the writer's own entries (posted: the app-wide CSRF check covers it)."""
 
     class Meta:

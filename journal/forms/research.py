@@ -1,11 +1,10 @@
 """Forms of the research workspace: codebook, tagging, memos and search."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from journal import context
-from journal.forms.common import max_length, no_hidden_characters
+from journal.forms.common import BaseForm, max_length, no_hidden_characters
 from journal.search import MAX_QUERY
 
 
@@ -16,7 +15,7 @@ def theme_choices(tree, empty: str | None = None) -> list[SelectChoice]:
                       for theme, depth in tree]
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(BaseForm):
     """Create, rename, describe or move a theme."""
 
     name = StringField("Name", validators=[no_hidden_characters, DataRequired(
@@ -27,7 +26,7 @@ class ThemeForm(FlaskForm):
                             validate_choice=False)
 
 
-class MergeForm(FlaskForm):
+class MergeForm(BaseForm):
     """Merge one theme into another."""
 
     target_id = SelectField("Merge into", validators=[DataRequired("Choose a theme to merge "
@@ -35,7 +34,7 @@ class MergeForm(FlaskForm):
                             validate_choice=False)
 
 
-class TagForm(FlaskForm):
+class TagForm(BaseForm):
     """Tag a whole share, or a passage of it, with one or more themes."""
 
     theme_ids = SelectMultipleField("Themes", validators=[DataRequired(
@@ -44,14 +43,14 @@ class TagForm(FlaskForm):
         no_hidden_characters, max_length(20_000, "The passage")])
 
 
-class ChangeTagForm(FlaskForm):
+class ChangeTagForm(BaseForm):
     """Move a tag to another theme."""
 
     theme_id = SelectField("Theme", validators=[DataRequired("Choose a theme")],
                            validate_choice=False)
 
 
-class MemoForm(FlaskForm):
+class MemoForm(BaseForm):
     """A researcher's note."""
 
     text = TextAreaField("Memo", validators=[no_hidden_characters, DataRequired(
@@ -63,7 +62,7 @@ def _choices(name: str) -> list[SelectChoice]:
             *(SelectChoice(key, label) for key, label in context.CHOICES[name].items())]
 
 
-class ResearchSearchForm(FlaskForm):
+class ResearchSearchForm(BaseForm):
     """Search accepted shares (GET: bookmarkable, no CSRF)."""
 
     class Meta:

@@ -1,11 +1,10 @@
 """Forms for sharing an entry anonymously and for reviewing shares."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from journal import context
-from journal.forms.common import max_length, no_hidden_characters
+from journal.forms.common import BaseForm, max_length, no_hidden_characters
 from journal.models import Scope
 from journal.models.journal import BODY_MAX
 
@@ -43,7 +42,7 @@ class ContextFieldsMixin:
             getattr(self, name).data = getattr(value, name)
 
 
-class ShareForm(ContextFieldsMixin, FlaskForm):
+class ShareForm(ContextFieldsMixin, BaseForm):
     """The share preview: the exact wording, optional context and the consent scope."""
 
     wording = TextAreaField("The words that will be shared", validators=[
@@ -60,7 +59,7 @@ class ShareForm(ContextFieldsMixin, FlaskForm):
     previewed = HiddenField()
 
 
-class SharingSettingsForm(ContextFieldsMixin, FlaskForm):
+class SharingSettingsForm(ContextFieldsMixin, BaseForm):
     """A writer's defaults for sharing: context, and terms always hidden."""
 
     hide_terms = TextAreaField("Always hide these words", validators=[
@@ -75,7 +74,7 @@ class SharingSettingsForm(ContextFieldsMixin, FlaskForm):
                                       "remove that line")
 
 
-class NarrowScopeForm(FlaskForm):
+class NarrowScopeForm(BaseForm):
     """Narrow the scope of an existing share."""
 
     scope = RadioField("Who may read your words", choices=[
@@ -83,7 +82,7 @@ class NarrowScopeForm(FlaskForm):
     ], validators=[InputRequired("Choose who may read your words")])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(BaseForm):
     """A researcher returns a share to its author with a reason."""
 
     reason = TextAreaField("Why are you returning it?", validators=[

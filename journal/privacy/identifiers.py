@@ -106,7 +106,7 @@ def replace_identifiers(text: str, identifiers: list[Identifier]) -> str:
 
 def is_valid_nhs_number(candidate: str) -> bool:
     """Whether ``candidate`` (ten digits, spaces or dashes allowed) passes the modulus 11 check."""
-    digits = [int(ch) for ch in candidate if ch.isdigit()]
+    digits = [int(ch) for ch in candidate if ch.isdecimal()]  # not "²": int() refuses it
     if len(digits) != 10:
         return False
     remainder = sum(d * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
@@ -117,7 +117,7 @@ def is_valid_nhs_number(candidate: str) -> bool:
 
 
 def _is_uk_phone(candidate: str) -> bool:
-    digits = "".join(ch for ch in candidate if ch.isdigit())
+    digits = "".join(ch for ch in candidate if ch.isdecimal())
     if candidate.lstrip("(").startswith("+44"):
         digits = digits[2:]
         digits = digits[1:] if digits.startswith("0") else digits

@@ -225,7 +225,7 @@ def load_withdrawing_user(identity: str, max_age: timedelta) -> User | None:
 
 def _identified(identity: str, max_age: timedelta) -> User | None:
     parts = identity.split(":")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    if len(parts) != 3 or not all(part.isascii() and part.isdecimal() for part in parts):
         return None
     user_id, version, signed_in_at = (int(part) for part in parts)
     if utcnow().timestamp() - signed_in_at > max_age.total_seconds():

@@ -6,12 +6,12 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
+from journal.boundary import page_number
 from journal.forms import ConfirmForm, CreateAccountForm, attach_error, has_errors
 from journal.models import Role
 from journal.services import accounts, audit
@@ -48,7 +48,7 @@ def new_user():
     return render_template("admin/new_user.html", form=form), 422 if has_errors(form) else 200
 
 
-@bp.post("/users/<int:user_id>/deactivate")
+@bp.post("/users/<id:user_id>/deactivate")
 def deactivate(user_id: int):
     """Deactivate an account and end its sessions."""
     user = found_or_404(accounts.get_user_or_none(user_id))
@@ -65,7 +65,7 @@ def deactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.post("/users/<int:user_id>/approve")
+@bp.post("/users/<id:user_id>/approve")
 def approve(user_id: int):
     """Approve a researcher or admin account that a different admin asked for."""
     user = found_or_404(accounts.get_user_or_none(user_id))
@@ -95,5 +95,5 @@ def invites():
 @bp.get("/audit")
 def audit_log():
     """Security events counted per day, newest day first."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     return render_template("admin/audit_log.html", events=audit.recent_events(page))

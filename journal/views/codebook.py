@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
+from journal.boundary import parse_id
 from journal.forms import (
     ConfirmForm,
     MemoForm,
@@ -23,7 +24,7 @@ require_role(bp, Role.can_review_shares)
 
 
 def _parent_id(form: ThemeForm) -> int | None:
-    return int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+    return parse_id(form.parent_id.data)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -45,7 +46,7 @@ def index():
                            form=form), 422 if has_errors(form) else 200
 
 
-@bp.get("/<int:theme_id>")
+@bp.get("/<id:theme_id>")
 def theme(theme_id: int):
     """Every excerpt and entry tagged with a theme (or its children), with context and memos."""
     item = found_or_404(research.get_theme(theme_id))
@@ -57,7 +58,7 @@ def theme(theme_id: int):
                            collection_choices=collections.all_collections())
 
 
-@bp.route("/<int:theme_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:theme_id>/edit", methods=["GET", "POST"])
 def edit(theme_id: int):
     """Rename, describe or move a theme; merge it into another."""
     item = found_or_404(research.get_theme(theme_id))
@@ -83,13 +84,13 @@ def edit(theme_id: int):
         422 if has_errors(form) else 200)
 
 
-@bp.post("/<int:theme_id>/merge")
+@bp.post("/<id:theme_id>/merge")
 def merge(theme_id: int):
     """Merge a theme into another: its tags move and it is deleted."""
     item = found_or_404(research.get_theme(theme_id))
     form = MergeForm()
-    target = (research.get_theme(int(form.target_id.data))
-              if (form.target_id.data or "").isdigit() else None)
+    target_id = parse_id(form.target_id.data)
+    target = research.get_theme(target_id) if target_id else None
     if not form.validate_on_submit() or target is None:
         flash("Choose a theme to merge into.", "error")
         return redirect(url_for("codebook.edit", theme_id=item.id))
@@ -103,7 +104,7 @@ def merge(theme_id: int):
     return redirect(url_for("codebook.theme", theme_id=target.id))
 
 
-@bp.route("/<int:theme_id>/delete", methods=["GET", "POST"])
+@bp.route("/<id:theme_id>/delete", methods=["GET", "POST"])
 def delete(theme_id: int):
     """Ask (saying how many tags go with it), then delete a theme."""
     item = found_or_404(research.get_theme(theme_id))
@@ -122,7 +123,7 @@ def delete(theme_id: int):
                            tags=(counts.entries + counts.excerpts) if counts else 0)
 
 
-@bp.post("/<int:theme_id>/memos")
+@bp.post("/<id:theme_id>/memos")
 def memo(theme_id: int):
     """Add a memo to a theme."""
     item = found_or_404(research.get_theme(theme_id))

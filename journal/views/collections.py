@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from journal.access import found_or_404, require_role
+from journal.boundary import MAX_ID, parse_id, parse_number
 from journal.forms import (
     CollectionForm,
     CommentaryForm,
@@ -32,7 +33,7 @@ def _form(collection: Collection | None = None) -> CollectionForm:
 
 
 def _theme_id(form: CollectionForm) -> int | None:
-    return int(form.theme_id.data) if (form.theme_id.data or "").isdigit() else None
+    return parse_id(form.theme_id.data)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -54,7 +55,7 @@ def index():
                            opens=collections.open_counts()), 422 if has_errors(form) else 200
 
 
-@bp.get("/<collection_id>")
+@bp.get("/<collection_id:collection_id>")
 def manage(collection_id: str):
     """Edit a collection: details, items in order, commentary, publishing."""
     return _manage_page(found_or_404(collections.get(collection_id)))
@@ -71,7 +72,7 @@ def _manage_page(collection: Collection, status: int = 200, form: CollectionForm
         opens=collections.open_counts().get(collection.id, 0)), status
 
 
-@bp.post("/<collection_id>/edit")
+@bp.post("/<collection_id:collection_id>/edit")
 def edit(collection_id: str):
     """Change title, summary or audience."""
     collection = found_or_404(collections.get(collection_id))
@@ -94,8 +95,8 @@ def add_item():
     collection = found_or_404(collections.get(request.form.get("collection_id", "")))
     share = found_or_404(sharing.get_share(request.form.get("share_id", "")))
     tag = None
-    if request.form.get("tag_id", "").isdigit():
-        tag = found_or_404(research.get_tag(int(request.form["tag_id"])))
+    if tag_id := parse_id(request.form.get("tag_id")):
+        tag = found_or_404(research.get_tag(tag_id))
     try:
         collections.add_item(collection, share, tag)
     except DomainError as error:
@@ -112,33 +113,33 @@ def _back() -> str:
 def _item_action(collection_id: str, action) -> object:
     collection = found_or_404(collections.get(collection_id))
     try:
-        action(collection, request.form.get("version", type=int) or 0)
+        action(collection, parse_number(request.form.get("version"), 0, 0, MAX_ID))
     except DomainError as error:
         flash(error.message, "error")
     return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
 
 
-@bp.post("/<collection_id>/items/<int:item_id>/move")
+@bp.post("/<collection_id:collection_id>/items/<id:item_id>/move")
 def move(collection_id: str, item_id: int):
     """Move an item up or down (the way to reorder without JavaScript)."""
     step = -1 if request.form.get("direction") == "up" else 1
     return _item_action(collection_id, lambda c, v: collections.move(c, item_id, step, v))
 
 
-@bp.post("/<collection_id>/order")
+@bp.post("/<collection_id:collection_id>/order")
 def reorder(collection_id: str):
     """Save a whole new order (sent by the drag-and-drop script)."""
-    ids = [int(i) for i in request.form.get("order", "").split(",") if i.strip().isdigit()]
+    ids = [i for i in map(parse_id, request.form.get("order", "").split(",")) if i]
     return _item_action(collection_id, lambda c, v: collections.reorder(c, ids, v))
 
 
-@bp.post("/<collection_id>/items/<int:item_id>/remove")
+@bp.post("/<collection_id:collection_id>/items/<id:item_id>/remove")
 def remove(collection_id: str, item_id: int):
     """Take an item out."""
     return _item_action(collection_id, lambda c, v: collections.remove_item(c, item_id, v))
 
 
-@bp.post("/<collection_id>/items/<int:item_id>/commentary")
+@bp.post("/<collection_id:collection_id>/items/<id:item_id>/commentary")
 def commentary(collection_id: str, item_id: int):
     """Save the commentary shown before an item."""
     collection = found_or_404(collections.get(collection_id))
@@ -155,7 +156,7 @@ def commentary(collection_id: str, item_id: int):
     return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
 
 
-@bp.post("/<collection_id>/publish")
+@bp.post("/<collection_id:collection_id>/publish")
 def publish(collection_id: str):
     """Publish, or refuse clearly if there is nothing to read."""
     collection = found_or_404(collections.get(collection_id))
@@ -168,7 +169,7 @@ def publish(collection_id: str):
     return redirect(url_for("collections.manage", collection_id=collection.id))
 
 
-@bp.post("/<collection_id>/unpublish")
+@bp.post("/<collection_id:collection_id>/unpublish")
 def unpublish(collection_id: str):
     """Back to draft."""
     collection = found_or_404(collections.get(collection_id))
@@ -177,7 +178,7 @@ def unpublish(collection_id: str):
     return redirect(url_for("collections.manage", collection_id=collection.id))
 
 
-@bp.get("/<collection_id>/preview")
+@bp.get("/<collection_id:collection_id>/preview")
 def preview(collection_id: str):
     """Exactly what a reader will see."""
     collection = found_or_404(collections.get(collection_id))

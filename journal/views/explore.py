@@ -4,6 +4,7 @@ from flask import Blueprint, Response, render_template, request
 
 from journal import search
 from journal.access import require_role
+from journal.boundary import page_number, parse_id
 from journal.context import suppress
 from journal.forms import ResearchSearchForm, theme_choices
 from journal.models import Role
@@ -14,22 +15,18 @@ bp = Blueprint("explore", __name__, url_prefix="/research")
 require_role(bp, Role.can_review_shares)
 
 
-#: Far beyond any real result set; keeps a typed page number from asking for absurd work.
-MAX_PAGE = 100_000
-
-
 @bp.get("/search")
 def search_page():
     """Search with stemming, phrases, AND/OR/NOT and prefix*, filters, facets and snippets."""
     tree = research.theme_tree()
     form = ResearchSearchForm(request.args)
     form.theme.choices = theme_choices(tree, empty="Any")
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number()
     error, results, shares, theme = _form_error(form), None, [], None
-    if error is None and form.theme.data and not form.theme.data.isdigit():
+    if error is None and form.theme.data and not parse_id(form.theme.data):
         error = "That theme filter is not a theme in the codebook: choose one from the list"
     elif error is None and form.theme.data and (
-            theme := research.get_theme(int(form.theme.data))) is None:
+            theme := research.get_theme(parse_id(form.theme.data))) is None:
         error = "That theme no longer exists (it may have been merged or deleted)"
     if error is None:
         try:

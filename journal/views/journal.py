@@ -5,7 +5,6 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -21,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from journal import charts
 from journal.access import get_own_entry_or_404, require_role
+from journal.boundary import MAX_ID, page_number, parse_number
 from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
 from journal.models import Role
 from journal.services import drafts, sharing
@@ -59,7 +59,7 @@ def search():
 
 def _journal_page(query: str, search: SearchForm | None = None, check_in: CheckInForm | None = None,
                   status: int = 200, list_endpoint: str = "journal.index"):
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     entries = journal_service.own_entries(current_user, query, page,
                                           current_app.config["ENTRIES_PER_PAGE"])
     search = search or SearchForm(MultiDict({"q": query}))
@@ -109,12 +109,10 @@ def new():
         422 if has_errors(form) else 200)
 
 
-@bp.post("/drafts/<slot>")
+@bp.post("/drafts/<slot:slot>")
 def autosave(slot: str):
     """Keep the editor's latest text (sent by the autosave script as JSON)."""
-    if slot != "new":
-        if not slot.isdigit():
-            abort(404)
+    if slot != "new":  # the converter let through only "new" or an id
         get_own_entry_or_404(current_user, int(slot))
     fields = request.get_json(silent=True)
     if not isinstance(fields, dict):
@@ -150,7 +148,7 @@ def editor_tokens():
                    csrf_token=generate_csrf())
 
 
-@bp.get("/<int:entry_id>")
+@bp.get("/<id:entry_id>")
 def show(entry_id: int):
     """Read one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
@@ -158,7 +156,7 @@ def show(entry_id: int):
                            share=sharing.share_of(current_user, entry), form=ConfirmForm())
 
 
-@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:entry_id>/edit", methods=["GET", "POST"])
 def edit(entry_id: int):
     """Change one of one's own entries."""
     entry = get_own_entry_or_404(current_user, entry_id)
@@ -167,13 +165,13 @@ def edit(entry_id: int):
     if request.method == "GET" and restored is None:
         form.support.data = str(entry.support) if entry.support else None
         form.version.data = str(entry.version)
-    elif restored is not None and not str(form.version.data or "").isdigit():
+    elif restored is not None and parse_number(form.version.data, -1, 0, MAX_ID) < 0:
         form.version.data = "0"  # unknown starting point: the conflict page shows both
     if form.validate_on_submit() and _page_is_mine(form):
         # Read from the request itself: a missing field would take the entry's own version.
         submitted = request.form.get("version", "")
         # No version means no known starting point: show both rather than overwrite.
-        base = int(submitted) if submitted.isdigit() else -1
+        base = parse_number(submitted, -1, 0, MAX_ID)
         try:
             journal_service.update_entry(entry, _fields(form), base_version=base)
         except journal_service.EditConflict:
@@ -191,7 +189,7 @@ def edit(entry_id: int):
                                             entry)), status
 
 
-@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/<id:entry_id>/delete", methods=["GET", "POST"])
 def delete(entry_id: int):
     """Ask before deleting an entry; delete it on confirmation."""
     entry = get_own_entry_or_404(current_user, entry_id)

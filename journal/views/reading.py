@@ -39,7 +39,7 @@ def index():
                            withheld=collections.withheld_from(user, shown))
 
 
-@bp.route("/<collection_id>", methods=["GET", "POST"])
+@bp.route("/<collection_id:collection_id>", methods=["GET", "POST"])
 def read(collection_id: str):
     """Read a collection (public ones without signing in); leaders respond here."""
     collection = _readable_or_404(collection_id)

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
+from journal.boundary import page_number, parse_id
 from journal.forms import (
     ChangeTagForm,
     ConfirmForm,
@@ -37,12 +38,12 @@ def queue():
 @bp.get("/shares")
 def shares():
     """Accepted shares, newest month first."""
-    page = sharing.accepted_shares(request.args.get("page", 1, type=int))
+    page = sharing.accepted_shares(page_number())
     return render_template("research/shares.html", page=page,
                            contexts=sharing.shown_contexts(page.items))
 
 
-@bp.get("/shares/<share_id>")
+@bp.get("/shares/<share_id:share_id>")
 def share(share_id: str):
     """One share, with its review actions, tags and memos."""
     return _share_page(found_or_404(sharing.get_share(share_id)))
@@ -63,7 +64,7 @@ def _share_page(item: Share, status: int = 200, **forms):
         context=sharing.shown_contexts([item])[item.id]), status
 
 
-@bp.post("/shares/<share_id>/accept")
+@bp.post("/shares/<share_id:share_id>/accept")
 def accept(share_id: str):
     """Accept a share."""
     item = found_or_404(sharing.get_share(share_id))
@@ -76,7 +77,7 @@ def accept(share_id: str):
     return redirect(url_for("research.queue"))
 
 
-@bp.post("/shares/<share_id>/return")
+@bp.post("/shares/<share_id:share_id>/return")
 def return_share(share_id: str):
     """Return a share to its writer with a reason."""
     item = found_or_404(sharing.get_share(share_id))
@@ -95,7 +96,7 @@ def return_share(share_id: str):
     return _share_page(item, 422 if has_errors(form) else 200, return_form=form)
 
 
-@bp.post("/shares/<share_id>/safeguarding")
+@bp.post("/shares/<share_id:share_id>/safeguarding")
 def safeguarding(share_id: str):
     """Mark or clear "needs a safeguarding review"."""
     item = found_or_404(sharing.get_share(share_id))
@@ -109,7 +110,7 @@ def safeguarding(share_id: str):
     return redirect(url_for("research.share", share_id=share_id))
 
 
-@bp.post("/shares/<share_id>/tags")
+@bp.post("/shares/<share_id:share_id>/tags")
 def tag(share_id: str):
     """Tag the whole share, or a passage of it, with one or more themes."""
     item = found_or_404(sharing.get_share(share_id))
@@ -117,8 +118,8 @@ def tag(share_id: str):
     form.theme_ids.choices = theme_choices(research.theme_tree())
     if form.validate_on_submit():
         try:
-            made = research.tag_share(current_user, item, [int(t) for t in form.theme_ids.data
-                                                           if t.isdigit()], form.excerpt.data or "")
+            made = research.tag_share(current_user, item, [
+                parse_id(t) for t in form.theme_ids.data if parse_id(t)], form.excerpt.data or "")
         except DomainError as error:
             if sharing.get_share(share_id) is None:
                 return _gone(error)
@@ -137,7 +138,7 @@ def _gone(error: DomainError):
 
 
 
-@bp.post("/tags/<int:tag_id>/delete")
+@bp.post("/tags/<id:tag_id>/delete")
 def untag(tag_id: int):
     """Remove a tag."""
     item = found_or_404(research.get_tag(tag_id))
@@ -147,14 +148,14 @@ def untag(tag_id: int):
     return redirect(url_for("research.share", share_id=share_id) + "#tags")
 
 
-@bp.post("/tags/<int:tag_id>/theme")
+@bp.post("/tags/<id:tag_id>/theme")
 def retag(tag_id: int):
     """Move a tag to another theme."""
     item = found_or_404(research.get_tag(tag_id))
     form = ChangeTagForm()
-    if form.validate_on_submit() and form.theme_id.data.isdigit():
+    if form.validate_on_submit() and (theme_id := parse_id(form.theme_id.data)):
         try:
-            research.change_tag(item, int(form.theme_id.data))
+            research.change_tag(item, theme_id)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -162,7 +163,7 @@ def retag(tag_id: int):
     return redirect(url_for("research.share", share_id=item.share_id) + "#tags")
 
 
-@bp.post("/shares/<share_id>/memos")
+@bp.post("/shares/<share_id:share_id>/memos")
 def share_memo(share_id: str):
     """Add a memo to a share (researchers only ever see memos)."""
     item = found_or_404(sharing.get_share(share_id))

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal.access import get_own_entry_or_404, require_role
+from journal.boundary import parse_number
 from journal.forms import (
     ConfirmForm,
     NarrowScopeForm,
@@ -13,6 +14,7 @@ from journal.forms import (
     has_errors,
 )
 from journal.models import Role, Scope
+from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services import collections, sharing
 from journal.services.errors import DomainError
@@ -21,7 +23,7 @@ bp = Blueprint("sharing", __name__, url_prefix="/journal")
 require_role(bp, Role.can_keep_journal)
 
 
-@bp.route("/<int:entry_id>/share", methods=["GET", "POST"])
+@bp.route("/<id:entry_id>/share", methods=["GET", "POST"])
 def preview(entry_id: int):
     """Show exactly what will be shared, let the writer change it, and share on confirmation.
 
@@ -96,12 +98,13 @@ def _apply_replacements(wording: str) -> str:
         return sharing.replace_all(wording)
     start, _, rest = request.form.get("replace", "").partition(":")
     end, _, kind = rest.partition(":")
-    if start.isdigit() and end.isdigit():
-        return sharing.replace_one(wording, int(start), int(end), kind)
+    first, last = parse_number(start, -1, 0, BODY_MAX), parse_number(end, -1, 0, BODY_MAX)
+    if first >= 0 and last >= 0:
+        return sharing.replace_one(wording, first, last, kind)
     return wording
 
 
-@bp.post("/<int:entry_id>/share/withdraw")
+@bp.post("/<id:entry_id>/share/withdraw")
 def withdraw(entry_id: int):
     """Withdraw a share: its text is deleted, not hidden."""
     entry = get_own_entry_or_404(current_user, entry_id)
@@ -116,7 +119,7 @@ def withdraw(entry_id: int):
                     else url_for("journal.show", entry_id=entry_id))
 
 
-@bp.post("/<int:entry_id>/share/scope")
+@bp.post("/<id:entry_id>/share/scope")
 def narrow_scope(entry_id: int):
     """Narrow who may read a share."""
     entry = get_own_entry_or_404(current_user, entry_id)

@@ -29,7 +29,7 @@ def index():
                            form=ConfirmForm(), bare=True)
 
 
-@bp.post("/<int:entry_id>")
+@bp.post("/<id:entry_id>")
 def withdraw(entry_id: int):
     """Withdraw one share: its text is deleted, as from "My shared entries"."""
     entry = found_or_404(journal_service.get_own_entry(g.writer, entry_id))
