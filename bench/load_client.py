@@ -118,6 +118,11 @@ class Device:
             status, answer = error.code, error
             content = error.read().decode(errors="replace")
         except OSError as error:
+            if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
+                # Nothing was listening (a server that crashed): the request never reached the
+                # app, so it cannot have saved anything. Status 0 is neither answer nor unknown.
+                self.acks.record(kind, "refused", time.perf_counter() - started)
+                return 0, "", ""
             self.acks.record(kind, f"no answer ({type(error).__name__})",
                              time.perf_counter() - started)
             return None, "", ""
@@ -217,6 +222,8 @@ class Device:
             "csrf_token": fields.get("csrf_token", ""), "support": support, "note": note})
         if status == 302 and urllib.parse.urlsplit(location).path == "/journal/":
             self.acks.acknowledge_check_in(self.writer.username, int(support), note)
+        elif status is None or status >= 500:
+            self.acks.unknown_check_in(self.writer.username, int(support), note)
 
 
 def sign_up(base: str, writer: Writer, acks: Acks) -> None:
