@@ -1,5 +1,6 @@
 """The devices of bench/load.py: one cookie jar each, using the app's pages as a browser does."""
 
+import http.client
 import json
 import random
 import secrets
@@ -111,13 +112,8 @@ class Device:
                                          headers=headers)
         started = time.perf_counter()
         try:
-            with self.opener.open(request, timeout=TIMEOUT) as response:
-                status, answer = response.status, response
-                content = answer.read().decode(errors="replace")
-        except urllib.error.HTTPError as error:
-            status, answer = error.code, error
-            content = error.read().decode(errors="replace")
-        except OSError as error:
+            status, answer, content = self._send(request)
+        except (OSError, http.client.HTTPException) as error:  # no whole answer: cut off
             if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
                 # Nothing was listening (a server that crashed): the request never reached the
                 # app, so it cannot have saved anything. Status 0 is neither answer nor unknown.
@@ -128,6 +124,13 @@ class Device:
             return None, "", ""
         self.acks.record(kind, status, time.perf_counter() - started)
         return status, answer.headers.get("Location", ""), content
+
+    def _send(self, request):
+        try:
+            with self.opener.open(request, timeout=TIMEOUT) as response:
+                return response.status, response, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:  # a redirect or an error: an answer all the same
+            return error.code, error, error.read().decode(errors="replace")
 
     def page(self, kind: str, path: str) -> dict | None:
         status, _, content = self.call(kind, "GET", path)

@@ -166,6 +166,18 @@ def write_until_killed(server, devices: list[Device], sharer: Sharer, seconds: f
         thread.join(timeout=60)
 
 
+#: The answers the sharer's and researcher's requests should get (the writers' are the bench's).
+EXPECTED = {("share page", 200), ("share", 302), ("withdraw", 302), ("queue", 200),
+            ("accept", 302), ("search", 200)}
+
+
+def unexpected(acks: Acks) -> dict:
+    """Answers other than those expected (a 5xx, a refused form, a page the bench could not
+    read); a request refused by the dead server or cut off by the kill is expected."""
+    return {key: n for key, n in acks.statuses.items() if key not in acks.expected | EXPECTED
+            and (isinstance(key[1], int) or "bench error" in key[1])}
+
+
 def cut_off(acks: Acks) -> int:
     """Requests that got no answer: in flight when the server was killed."""
     return sum(n for (_, status), n in acks.statuses.items()
@@ -173,6 +185,8 @@ def cut_off(acks: Acks) -> int:
 
 
 def test_no_acknowledged_write_is_lost_when_the_whole_server_is_killed(server):
+    """The one to guard (issue 11): crashes held when tried by hand; this keeps them held if a
+    change acknowledges a write before its commit, or leaves a withdrawal in the index."""
     seed, kills = f"JOURNAL_CRASH_SEED={SEED}", random.Random(SEED)
     acks, writers = Acks(), [Writer(f"crash{n}") for n in range(WRITERS)]
     for writer in writers:
@@ -189,18 +203,17 @@ def test_no_acknowledged_write_is_lost_when_the_whole_server_is_killed(server):
         sharer.prepare(server, researcher, accepted=3, to_share=2)
         before = cut_off(acks)
         write_until_killed(server, devices, sharer, kills.uniform(*WRITING))
-        assert acks.server_errors() == 0, (seed, server.log()[-5000:])
+        assert not unexpected(acks), (seed, unexpected(acks), server.log()[-5000:])
         assert cut_off(acks) > before, "the kill cut off no request in flight"
         server.start()  # the same database and index folder
         devices = [signed_in(server, w, acks) for w in writers for _ in range(DEVICES)]
         sharer.device = signed_in(server, sharer.account, acks)
         researcher = signed_in(server, Writer("researcher"), acks)
     save_once_more(devices[::DEVICES], acks)
-    assert not [key for key in acks.statuses if "bench error" in str(key[1])], acks.statuses
     problems = check(server.database_url, acks)
     assert not problems.failed, (seed, problems.details)
     shares_follow_what_was_acknowledged(server, sharer, researcher, seed)
-    assert acks.server_errors() == 0, (seed, server.log()[-5000:])
+    assert not unexpected(acks), (seed, unexpected(acks), server.log()[-5000:])
 
 
 def save_once_more(devices: list[Device], acks: Acks) -> None:
