@@ -30,6 +30,7 @@ class Acks:
         self.edits: dict[int, list[tuple[int, str]]] = defaultdict(list)  # id -> (base, text)
         self.unknown_edits: dict[int, list[tuple[int, str]]] = defaultdict(list)
         self.check_ins: dict[str, set[tuple[int, str]]] = defaultdict(set)
+        self.unknown_check_ins: dict[str, set[tuple[int, str]]] = defaultdict(set)
         self.expected = {(kind, status) for kind, codes in EXPECTED.items() for status in codes}
 
     def start(self) -> None:
@@ -76,6 +77,11 @@ class Acks:
         with self.lock:
             self.acknowledged["check-in"] += 1
             self.check_ins[username].add((support, note))
+
+    def unknown_check_in(self, username: str, support: int, note: str) -> None:
+        """A check-in sent with no answer (cut off, or 5xx): it may have been saved."""
+        with self.lock:
+            self.unknown_check_ins[username].add((support, note))
 
 
 @dataclass
@@ -150,7 +156,8 @@ def _check_edits(entries, acks: Acks, problems: Problems) -> None:
 
 
 def _check_check_ins(rows, acks: Acks, problems: Problems) -> None:
-    """One check-in per writer per day, holding one of the values acknowledged for it."""
+    """One check-in per writer per day, holding a value acknowledged for it or sent without an
+    answer (the last one saved may be one cut off by a crash); nothing else."""
     per_day = Counter((username, day) for username, day, _, _ in rows)
     for (username, day), count in per_day.items():
         if count > 1:
@@ -159,10 +166,14 @@ def _check_check_ins(rows, acks: Acks, problems: Problems) -> None:
     held = defaultdict(set)
     for username, _, support, note in rows:
         held[username].add((support, note))
-    for username, values in acks.check_ins.items():
-        if not held[username] & values:
+    for username in set(acks.check_ins) | set(acks.unknown_check_ins):
+        sent = acks.check_ins[username] | acks.unknown_check_ins[username]
+        if acks.check_ins[username] and not held[username] & sent:
             problems.lost += 1
             problems.details.append(f"{username}: no acknowledged check-in is held")
+        elif held[username] - sent:
+            problems.lost += 1
+            problems.details.append(f"{username}: holds a check-in never sent in this run")
 
 
 def percentile(samples: list[float], p: float) -> float:

@@ -1,5 +1,6 @@
 """The devices of bench/load.py: one cookie jar each, using the app's pages as a browser does."""
 
+import http.client
 import json
 import random
 import secrets
@@ -111,18 +112,25 @@ class Device:
                                          headers=headers)
         started = time.perf_counter()
         try:
-            with self.opener.open(request, timeout=TIMEOUT) as response:
-                status, answer = response.status, response
-                content = answer.read().decode(errors="replace")
-        except urllib.error.HTTPError as error:
-            status, answer = error.code, error
-            content = error.read().decode(errors="replace")
-        except OSError as error:
+            status, answer, content = self._send(request)
+        except (OSError, http.client.HTTPException) as error:  # no whole answer: cut off
+            if isinstance(getattr(error, "reason", error), ConnectionRefusedError):
+                # Nothing was listening (a server that crashed): the request never reached the
+                # app, so it cannot have saved anything. Status 0 is neither answer nor unknown.
+                self.acks.record(kind, "refused", time.perf_counter() - started)
+                return 0, "", ""
             self.acks.record(kind, f"no answer ({type(error).__name__})",
                              time.perf_counter() - started)
             return None, "", ""
         self.acks.record(kind, status, time.perf_counter() - started)
         return status, answer.headers.get("Location", ""), content
+
+    def _send(self, request):
+        try:
+            with self.opener.open(request, timeout=TIMEOUT) as response:
+                return response.status, response, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as error:  # a redirect or an error: an answer all the same
+            return error.code, error, error.read().decode(errors="replace")
 
     def page(self, kind: str, path: str) -> dict | None:
         status, _, content = self.call(kind, "GET", path)
@@ -217,6 +225,8 @@ class Device:
             "csrf_token": fields.get("csrf_token", ""), "support": support, "note": note})
         if status == 302 and urllib.parse.urlsplit(location).path == "/journal/":
             self.acks.acknowledge_check_in(self.writer.username, int(support), note)
+        elif status is None or status >= 500:
+            self.acks.unknown_check_in(self.writer.username, int(support), note)
 
 
 def sign_up(base: str, writer: Writer, acks: Acks) -> None:

@@ -8,6 +8,7 @@ as it was found.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -160,11 +161,18 @@ def login(client, user, password: str = factories.PASSWORD):
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The real app under gunicorn with 4 sync workers, on a database of its own (a SQLite file,
-    or a fresh PostgreSQL schema when the suite runs on PostgreSQL), for one test module."""
+    """The real app under gunicorn with 4 sync workers, on a database of its own, for one test
+    module."""
+    with serving(tmp_path_factory.mktemp("live")) as server:
+        yield server
+
+
+@contextmanager
+def serving(folder) -> Iterator:
+    """A LiveServer on a database of its own (a SQLite file in ``folder``, or a fresh PostgreSQL
+    schema when the suite runs on PostgreSQL), stopped and its schema dropped at the end."""
     from tests.live import LiveServer
 
-    folder = tmp_path_factory.mktemp("live")
     if not DATABASE_URL.startswith("postgresql"):
         with LiveServer(folder, "") as server:
             yield server

@@ -50,6 +50,20 @@ def hidden_fields(page: str) -> dict[str, str]:
     return fields
 
 
+def _running_in_group(group: int) -> list[int]:
+    """Processes of a process group that have not died (a zombie has: it only waits to be
+    reaped by whoever adopted it, holding no socket, file lock or database connection)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # gone while we looked
+            continue
+        if int(fields[2]) == group and fields[0] not in "ZX":
+            running.append(int(stat.parent.name))
+    return running
+
+
 class Device(httpx.Client):
     """One signed-in browser: keeps its cookies and the CSRF token its pages gave it."""
 
@@ -144,17 +158,32 @@ class LiveServer:
         with self.app.app_context():
             db.engine.dispose()  # so a PostgreSQL schema can be dropped after
 
+    def crash(self) -> None:
+        """Kill gunicorn and every worker at once with SIGKILL, as a power cut or the kernel's
+        out-of-memory killer would: no request finishes, no handler runs. ``start()`` again to
+        restart on the same database and index folder."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        deadline = time.monotonic() + 10
+        while _running_in_group(self.process.pid):  # the workers; their parent is gone
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn workers outlived SIGKILL of their process group")
+            time.sleep(0.02)
+        self._log_file.close()
+        self._log_file = None
+
     def log(self) -> str:
         """What gunicorn and the app wrote to stderr (tracebacks of any 500)."""
         path = self.folder / "gunicorn.log"
         return path.read_text(errors="replace") if path.exists() else ""
 
-    def make_user(self, username: str, role: str = "writer") -> None:
-        """Create an account (password ``factories.PASSWORD``) straight in the database."""
+    def make_user(self, username: str, role: str = "writer", password: str | None = None) -> None:
+        """Create an account (password ``factories.PASSWORD`` unless given) straight in the
+        database."""
         from tests import factories
 
         with self.app.app_context():
-            factories.make_user(role, username=username)
+            factories.make_user(role, username=username, password=password or factories.PASSWORD)
             db.session.remove()
 
     def client(self) -> Device:
