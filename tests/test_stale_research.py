@@ -141,3 +141,22 @@ def test_two_first_responses_from_pages_drawn_before_either_lose_neither(app, le
     assert second.status_code == 409
     assert "First." in second.get_data(as_text=True) and "Second." in second.get_data(as_text=True)
     assert db.session.scalar(db.select(Response.text)) == "First."
+
+
+def test_a_page_opened_before_a_withdrawal_cannot_save_the_quote_back(app, writer, researcher):
+    """Taking a quote out of the commentary changes its version: the researcher's older page,
+    which still holds the quote, is refused instead of putting it back (promise 3)."""
+    words = "Sister Lane stayed late to show me the pumps."
+    entry = factories.make_entry(writer, body=words)
+    share = factories.make_share(writer, entry, scope=Scope.LEADERS, accepted=True)
+    collection = factories.make_collection("Staying late", [share])
+    url, item = f"/research/collections/{collection.id}", collection.items[0]
+    action = f"{url}/items/{item.id}/commentary"
+    (desk,), (phone,) = devices(app, researcher, 1), devices(app, writer, 1)
+    seen = version_for(desk.get(url).get_data(as_text=True), action)
+    desk.post(action, data={"commentary": f"“{words}”", "version": seen})
+    seen = version_for(desk.get(url).get_data(as_text=True), action)
+    assert phone.post(f"/journal/{entry.id}/share/withdraw").status_code == 302
+    again = desk.post(action, data={"commentary": f"“{words}” Read first.", "version": seen})
+    assert again.status_code == 409
+    assert "stayed late" not in fresh(CollectionItem, item.id).commentary
