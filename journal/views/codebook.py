@@ -77,12 +77,7 @@ def edit(theme_id: int):
             research.save_theme(item, form.name.data, form.description.data or "",
                                 _parent_id(form), parse_version(request.form))
         except StaleEdit as error:
-            # Saved elsewhere since this page was drawn: show what is saved and what was typed.
-            item = found_or_404(research.get_theme(theme_id))
-            attach_error(form, error)
-            form.version.data = str(item.version)
-            return render_template("codebook/edit.html", theme=item, form=form, merge=merge,
-                                   stale=True), 409
+            return _theme_conflict(theme_id, form, merge, error)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -90,6 +85,15 @@ def edit(theme_id: int):
             return redirect(url_for("codebook.theme", theme_id=item.id))
     return render_template("codebook/edit.html", theme=item, form=form, merge=merge), (
         422 if has_errors(form) else 200)
+
+
+def _theme_conflict(theme_id: int, form: ThemeForm, merge: MergeForm, error: StaleEdit):
+    """Saved elsewhere since this page was drawn: show what is saved and what was typed."""
+    item = found_or_404(research.get_theme(theme_id))
+    attach_error(form, error)
+    form.version.data = str(item.version)
+    return render_template("codebook/edit.html", theme=item, form=form, merge=merge,
+                           stale=True), 409
 
 
 @bp.post("/<id:theme_id>/merge")
