@@ -81,6 +81,15 @@ def parse_number(value: object, default: int, low: int, high: int) -> int:
     return min(max(int(text), low), high)
 
 
+def parse_version(form) -> int | None:
+    """The version a form was drawn from, read from the request itself (a form object would fill
+    a missing field from the row, which is now); None when none was sent, -1 (matching no
+    version, so the save is refused as stale) when it is not a number."""
+    if "version" not in form:
+        return None
+    return parse_number(form.get("version"), -1, 0, MAX_ID)
+
+
 #: Far beyond any real list; keeps a typed page number from asking for absurd work.
 MAX_PAGE = 100_000
 

@@ -16,16 +16,30 @@ def _insert(target, values: dict):
     return _INSERTS[db.session.get_bind().dialect.name](target).values(**values)
 
 
-def upsert(model, values: dict, keys: tuple[str, ...], update: tuple[str, ...] = ()) -> None:
+def upsert(model, values: dict, keys: tuple[str, ...], update: tuple[str, ...] = (),
+           bump: str | None = None) -> None:
     """Insert ``values`` into ``model``'s table; where a row with the same ``keys`` (a unique
-    constraint) exists, set its ``update`` columns to the new values (or leave it as it is)."""
-    insert = _insert(model.__table__, values)
+    constraint) exists, set its ``update`` columns to the new values (or leave it as it is).
+    ``bump`` names a version column to increase by one when an existing row is updated."""
+    table = model.__table__
+    insert = _insert(table, values)
     if update:
-        statement = insert.on_conflict_do_update(
-            index_elements=list(keys), set_={column: insert.excluded[column] for column in update})
+        changes = {column: insert.excluded[column] for column in update}
+        if bump:
+            changes[bump] = table.c[bump] + 1
+        statement = insert.on_conflict_do_update(index_elements=list(keys), set_=changes)
     else:
         statement = insert.on_conflict_do_nothing(index_elements=list(keys))
     db.session.execute(statement)
+
+
+def insert_new(model, values: dict, keys: tuple[str, ...]) -> bool:
+    """Insert ``values`` unless a row with the same ``keys`` exists (left as it is); whether it
+    inserted. Told by RETURNING: the drivers' row counts for this statement disagree."""
+    table = model.__table__
+    statement = (_insert(table, values).on_conflict_do_nothing(index_elements=list(keys))
+                 .returning(*(table.c[key] for key in keys)))
+    return db.session.execute(statement).first() is not None
 
 
 def upsert_row(model, key: dict, values: dict):

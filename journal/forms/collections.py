@@ -1,6 +1,6 @@
 """Forms for curating collections and responding to them."""
 
-from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from journal.forms.common import BaseForm, max_length, no_hidden_characters
@@ -19,6 +19,8 @@ class CollectionForm(BaseForm):
     audience = RadioField("Who may read it once published", choices=[
         SelectChoice(a.value, a.label) for a in Audience], default=Audience.LEADERS.value,
         validators=[InputRequired("Choose who may read it")])
+    #: The details' version when the page was drawn (a stale save is refused).
+    version = HiddenField()
 
 
 class CommentaryForm(BaseForm):
@@ -26,6 +28,8 @@ class CommentaryForm(BaseForm):
 
     commentary = TextAreaField("Commentary before this item (optional)", validators=[
         no_hidden_characters, max_length(5000, "The commentary")])
+    #: The item's version when the page was drawn (a stale save is refused).
+    version = HiddenField()
 
 
 class ResponseForm(BaseForm):
@@ -34,3 +38,5 @@ class ResponseForm(BaseForm):
     text = TextAreaField("Your response: what you heard, and what you will do", validators=[
         no_hidden_characters, DataRequired("Write your response before saving it"),
         max_length(RESPONSE_MAX, "Your response")])
+    #: The response's version when the page was drawn (0: none yet).
+    version = HiddenField()

@@ -1,6 +1,13 @@
 """Forms of the research workspace: codebook, tagging, memos and search."""
 
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Optional
 
 from journal import context
@@ -24,6 +31,8 @@ class ThemeForm(BaseForm):
         no_hidden_characters, max_length(2000, "The description")])
     parent_id = SelectField("Sits under (optional)", validators=[Optional()],
                             validate_choice=False)
+    #: The theme's version when the page was drawn (a stale save is refused).
+    version = HiddenField()
 
 
 class MergeForm(BaseForm):

@@ -65,6 +65,8 @@ class SharingSettingsForm(ContextFieldsMixin, BaseForm):
     hide_terms = TextAreaField("Always hide these words", validators=[
         no_hidden_characters, max_length(2000, "The list of words to hide"),
     ])
+    #: The settings' version when the page was drawn (0: none saved yet).
+    version = HiddenField()
 
     def validate_hide_terms(self, field) -> None:
         """Refuse a line with no letter or number: it could not be hidden."""

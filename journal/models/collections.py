@@ -61,6 +61,9 @@ class Collection(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Bumped on every change to the items, so a stale reorder is refused, not applied.
     version: Mapped[int] = mapped_column(default=1)
+    #: Bumped on every save of the title, summary, theme and audience (the details form's own
+    #: version, so adding or moving an item does not make an open details form stale).
+    details_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     theme = relationship("Theme")
@@ -92,6 +95,8 @@ class CollectionItem(db.Model):
     is_excerpt: Mapped[bool] = mapped_column(default=False)
     #: Researchers' words shown before the item, distinct from the writers' words.
     commentary: Mapped[str] = mapped_column(Text, default="")
+    #: Bumped on every save of the commentary, so a stale commentary form is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     collection: Mapped[Collection] = relationship(back_populates="items")
     # Every page that shows an item shows its words: load them with the items, not one by one.
@@ -139,6 +144,8 @@ class Response(db.Model):
                                                index=True)
     leader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(Text)
+    #: Bumped on every save, so a save from a form drawn before another device's is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -20,6 +20,8 @@ class Theme(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    #: Bumped on every save, so a save from a form drawn before another device's is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     parent: Mapped["Theme | None"] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list["Theme"]] = relationship(back_populates="parent",

@@ -150,6 +150,8 @@ class WriterProfile(db.Model):
     international: Mapped[str] = mapped_column(String(10), default="")
     #: One term a line: colleagues' names, the ward, the trust. Always replaced when sharing.
     hide_terms: Mapped[str] = mapped_column(Text, default="")
+    #: Bumped on every save, so a save from a form drawn before another device's is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     @property
     def context(self) -> Context:

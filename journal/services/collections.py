@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import func, select, update
 
-from journal import locks
+from journal import locks, versions
 from journal.extensions import db
 from journal.models import (
     Audience,
@@ -27,7 +27,7 @@ from journal.models import (
 from journal.models.types import utcnow
 from journal.privacy import quotes
 from journal.services import sharing
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 from journal.upsert import upsert
 
 RESPONSE_MAX = 5000
@@ -50,8 +50,9 @@ def get(collection_id: str) -> Collection | None:
 
 
 def save(collection: Collection | None, title: str, summary: str, audience: Audience,
-         theme_id: int | None = None) -> Collection:
-    """Create a collection or change its title, summary and audience."""
+         theme_id: int | None = None, version: int | None = None) -> Collection:
+    """Create a collection or change its title, summary and audience, from the details'
+    ``version`` the form was drawn from (None: unchecked); StaleEdit if saved since."""
     title = " ".join(title.split())
     if not title:
         raise CollectionError("Enter a title for the collection", "title")
@@ -64,6 +65,11 @@ def save(collection: Collection | None, title: str, summary: str, audience: Audi
         db.session.commit()
         return collection
     with _claimed(collection) as collection:
+        if not versions.compare_and_set(Collection.details_version, version,
+                                        [Collection.id == collection.id], {}):
+            raise StaleEdit("Someone changed the title, summary or audience after you opened "
+                            "this page, so nothing has been saved yet. Both are shown: check "
+                            "yours and save again.")
         _apply(collection, title, summary, audience, theme_id)
     return collection
 
@@ -142,9 +148,9 @@ def _claimed(collection: Collection, version: int | None = None) -> Iterator[Col
             raise CollectionError("Someone changed this collection while you were looking at "
                                   "it. Here it is as it is now: check the order and try again.")
         yield db.session.get(Collection, collection_id)
-    except (CollectionError, _Unchanged) as error:
+    except (DomainError, _Unchanged) as error:
         db.session.rollback()
-        if isinstance(error, CollectionError):
+        if isinstance(error, DomainError):
             raise
         return
     db.session.commit()
@@ -187,11 +193,18 @@ def remove_item(collection: Collection, item_id: int, version: int) -> None:
         collection.items.remove(items[_index_of(items, item_id)])
 
 
-def set_commentary(collection: Collection, item_id: int, text: str) -> None:
-    """Researchers' commentary shown before an item."""
+def set_commentary(collection: Collection, item_id: int, text: str,
+                   version: int | None = None) -> None:
+    """Researchers' commentary shown before an item, from the item's ``version`` the form was
+    drawn from (None: unchecked); StaleEdit if it was saved since."""
     with _claimed(collection) as collection:
-        items = list(collection.items)
-        items[_index_of(items, item_id)].commentary = text.strip()
+        _index_of(list(collection.items), item_id)
+        if not versions.compare_and_set(CollectionItem.version, version,
+                                        [CollectionItem.id == item_id],
+                                        {"commentary": text.strip()}):
+            raise StaleEdit("Someone changed this commentary after you opened the page, so "
+                            "nothing has been saved yet. Both are shown: check yours and save "
+                            "again.")
 
 
 def publish(collection: Collection) -> None:
@@ -318,8 +331,10 @@ def response_of(leader: User, collection: Collection) -> Response | None:
                                                      Response.leader_id == leader.id))
 
 
-def respond(leader: User, collection: Collection, text: str) -> Response:
-    """Write or change a leader's response."""
+def respond(leader: User, collection: Collection, text: str,
+            version: int | None = None) -> Response:
+    """Write or change a leader's response, from the ``version`` the form was drawn from
+    (versions.NONE_YET for a first response; None: unchecked); StaleEdit if saved since."""
     text = text.strip()
     if not text:
         raise CollectionError("Write your response before saving it", "text")
@@ -327,10 +342,14 @@ def respond(leader: User, collection: Collection, text: str) -> Response:
         raise CollectionError(f"Your response must be {RESPONSE_MAX:,} characters or fewer "
                               f"(it is {len(text):,})", "text")
     leader_id, collection_id, now = leader.id, collection.id, utcnow()
-    # One statement: a second first response at once (another tab) replaces, never fails.
-    upsert(Response, {"collection_id": collection_id, "leader_id": leader_id, "text": text,
-                      "created_at": now, "updated_at": now},
-           keys=("collection_id", "leader_id"), update=("text", "updated_at"))
+    # One statement: a second first response at once (another tab) never fails on the key.
+    if not versions.create_or_set(Response.version, version,
+                                  {"collection_id": collection_id, "leader_id": leader_id},
+                                  {"text": text, "updated_at": now}, first={"created_at": now}):
+        db.session.rollback()
+        raise StaleEdit("Your response was changed on another device after you opened this "
+                        "page, so nothing has been saved yet. Both are shown: check yours and "
+                        "save again.")
     db.session.commit()
     return db.session.scalar(select(Response).where(Response.collection_id == collection_id,
                                                     Response.leader_id == leader_id))

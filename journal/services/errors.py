@@ -13,6 +13,10 @@ class DomainError(Exception):
         self.field = field or self.field
 
 
+class StaleEdit(DomainError):
+    """Saved on another device (or tab) after this form was drawn: nothing was overwritten."""
+
+
 class AccountError(DomainError):
     """Sign-up, sign-in or account change refused."""
 

@@ -11,10 +11,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from journal import locks, search
+from journal import locks, search, versions
 from journal.extensions import db
 from journal.models import Memo, Share, ShareStatus, Tag, Theme, User
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 
 
 class ResearchError(DomainError):
@@ -102,8 +102,9 @@ def get_theme(theme_id: int) -> Theme | None:
 
 
 def save_theme(theme: Theme | None, name: str, description: str,
-               parent_id: int | None) -> Theme:
-    """Create a theme (``theme`` None) or rename, describe and move one."""
+               parent_id: int | None, version: int | None = None) -> Theme:
+    """Create a theme (``theme`` None) or rename, describe and move one, from the ``version``
+    the form was drawn from (None: unchecked); StaleEdit if it was saved since."""
     name = " ".join(name.split())
     if not name:
         raise ResearchError("Enter a name for the theme", "name")
@@ -115,10 +116,16 @@ def save_theme(theme: Theme | None, name: str, description: str,
                             "parent_id")
     if parent_id is not None and db.session.get(Theme, parent_id) is None:
         raise ResearchError("Choose a parent theme from the list", "parent_id")
-    theme = theme or Theme()
-    theme.name, theme.description, theme.parent_id = name, description.strip(), parent_id
-    db.session.add(theme)
+    values = {"name": name, "description": description.strip(), "parent_id": parent_id}
     try:
+        if theme is None:
+            theme = Theme(**values)
+            db.session.add(theme)
+        elif not versions.compare_and_set(Theme.version, version, [Theme.id == theme.id],
+                                          values):
+            db.session.rollback()
+            raise StaleEdit("Someone changed this theme after you opened the page, so nothing "
+                            "has been saved yet. Both are shown: check yours and save again.")
         db.session.commit()
     except IntegrityError:  # the same name, saved by someone else a moment ago
         db.session.rollback()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from journal import locks, privacy, safeguarding, search, suppression
+from journal import locks, privacy, safeguarding, search, suppression, versions
 from journal.context import Context
 from journal.extensions import db
 from journal.models import (
@@ -31,8 +31,7 @@ from journal.models import (
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services import review_queue, withdrawn
-from journal.services.errors import DomainError
-from journal.upsert import upsert
+from journal.services.errors import DomainError, StaleEdit
 
 
 class SharingError(DomainError):
@@ -97,19 +96,39 @@ def profile_of(author: User) -> WriterProfile:
     """The writer's sharing settings (empty ones if never saved)."""
     return db.session.get(WriterProfile, author.id) or WriterProfile(
         user_id=author.id, role="", field="", region="", registered="", international="",
-        hide_terms="")
+        hide_terms="", version=versions.NONE_YET)
 
 
-def save_profile(author: User, context: Context, hide_terms: str) -> None:
-    """Save the writer's default context and "always hide" terms."""
+def save_profile(author: User, context: Context, hide_terms: str,
+                 version: int | None = None) -> None:
+    """Save the writer's default context and "always hide" terms, from the ``version`` the form
+    was drawn from (versions.NONE_YET before the first save; None: unchecked).
+
+    StaleEdit if they were saved elsewhere since: nothing is overwritten, so a hide term added on
+    one device is never dropped by a save from another that never showed it.
+    """
     values = {"role": context.role, "field": context.field, "region": context.region,
               "registered": context.registered, "international": context.international,
               "hide_terms": "\n".join(line.strip() for line in hide_terms.splitlines()
                                       if line.strip())}
     # One statement: the first save from two devices at once must not fail on the key.
-    upsert(WriterProfile, {"user_id": author.id, **values}, keys=("user_id",),
-           update=tuple(values))
+    if not versions.create_or_set(WriterProfile.version, version, {"user_id": author.id},
+                                  values):
+        db.session.rollback()
+        raise StaleEdit("Your sharing settings were changed on another device after you "
+                        "opened this page, so nothing has been saved yet. Check the words to "
+                        "hide below (both lists are in it) and save again.")
     db.session.commit()
+
+
+def merged_terms(saved: str, typed: str) -> str:
+    """The saved hide terms followed by the typed ones not already there (one a line): losing a
+    hide term is the dangerous direction, so a conflict offers every term from both."""
+    terms: list[str] = []
+    for line in [*saved.splitlines(), *typed.splitlines()]:
+        if line.strip() and line.strip().casefold() not in {t.casefold() for t in terms}:
+            terms.append(line.strip())
+    return "\n".join(terms)
 
 
 def draft(author: User, entry: Entry, wording: str | None = None) -> Draft:

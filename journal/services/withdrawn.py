@@ -49,13 +49,30 @@ def remove_beyond(words: str, scope: Scope) -> None:
     db.session.flush()
 
 
+# The version a form for each text carries: bumped when a quote is taken out, so a form opened
+# before the withdrawal cannot save the quote back (it gets the "changed meanwhile" page).
+_VERSIONS = {Collection: "details_version", CollectionItem: "version", Response: "version",
+             Theme: "version"}
+
+
 def _redact(rows: Iterable, columns: tuple[str, ...], quoted: quotes.Runs) -> None:
     for row in rows:
+        changed = False
         for column in columns:
             value = getattr(row, column)
             redacted = quotes.redact(value, quoted) if value else value
             if redacted != value:
                 setattr(row, column, _fit(type(row), column, redacted))
+                changed = True
+        if changed:
+            _bump(row)
+
+
+def _bump(row) -> None:
+    """Increase the row's form version in SQL (``version = version + 1``) at the flush."""
+    name = _VERSIONS.get(type(row))
+    if name is not None:
+        setattr(row, name, getattr(type(row), name) + 1)
 
 
 def _fit(model, column: str, text: str) -> str:
@@ -79,3 +96,4 @@ def _rename_themes(quoted: quotes.Runs) -> None:
             candidate = f"{name[:70]} ({number})"
         taken.add(candidate.casefold())
         theme.name = candidate
+        _bump(theme)

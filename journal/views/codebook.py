@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
-from journal.boundary import parse_id
+from journal.boundary import parse_id, parse_version
 from journal.forms import (
     ConfirmForm,
     MemoForm,
@@ -16,7 +16,7 @@ from journal.forms import (
 )
 from journal.models import Role
 from journal.services import collections, research, sharing
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 
 bp = Blueprint("codebook", __name__, url_prefix="/research/themes")
 require_role(bp, Role.can_review_shares)
@@ -66,6 +66,7 @@ def edit(theme_id: int):
     form = ThemeForm(obj=item if request.method == "GET" else None)
     if request.method == "GET":
         form.parent_id.data = str(item.parent_id or "")
+        form.version.data = str(item.version)
     form.parent_id.choices = theme_choices([(t, d) for t, d in tree if t.id != item.id],
                                            empty="Nothing: a top-level theme")
     merge = MergeForm()
@@ -74,7 +75,9 @@ def edit(theme_id: int):
     if form.validate_on_submit():
         try:
             research.save_theme(item, form.name.data, form.description.data or "",
-                                _parent_id(form))
+                                _parent_id(form), parse_version(request.form))
+        except StaleEdit as error:
+            return _theme_conflict(theme_id, form, merge, error)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -82,6 +85,15 @@ def edit(theme_id: int):
             return redirect(url_for("codebook.theme", theme_id=item.id))
     return render_template("codebook/edit.html", theme=item, form=form, merge=merge), (
         422 if has_errors(form) else 200)
+
+
+def _theme_conflict(theme_id: int, form: ThemeForm, merge: MergeForm, error: StaleEdit):
+    """Saved elsewhere since this page was drawn: show what is saved and what was typed."""
+    item = found_or_404(research.get_theme(theme_id))
+    attach_error(form, error)
+    form.version.data = str(item.version)
+    return render_template("codebook/edit.html", theme=item, form=form, merge=merge,
+                           stale=True), 409
 
 
 @bp.post("/<id:theme_id>/merge")

@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from journal.access import found_or_404, require_role
-from journal.boundary import MAX_ID, parse_id, parse_number
+from journal.boundary import MAX_ID, parse_id, parse_number, parse_version
 from journal.forms import (
     CollectionForm,
     CommentaryForm,
@@ -14,7 +14,7 @@ from journal.forms import (
 )
 from journal.models import Audience, Collection, Role
 from journal.services import collections, research, sharing
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 from journal.views import local_path
 
 bp = Blueprint("collections", __name__, url_prefix="/research/collections")
@@ -29,6 +29,7 @@ def _form(collection: Collection | None = None) -> CollectionForm:
     if collection is not None and request.method == "GET":
         form.theme_id.data = str(collection.theme_id or "")
         form.audience.data = collection.audience.value
+        form.version.data = str(collection.details_version)
     return form
 
 
@@ -61,12 +62,14 @@ def manage(collection_id: str):
     return _manage_page(found_or_404(collections.get(collection_id)))
 
 
-def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None):
+def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None,
+                 stale: bool = False):
     if form is None:
         form = _form(collection)
     shares = [item.share for item in collections.live_items(collection)]
     return render_template(
         "collections/manage.html", collection=collection, form=form, confirm=ConfirmForm(),
+        stale=stale,
         commentary=CommentaryForm(), contexts=sharing.shown_contexts(shares),
         responses=collections.responses(collection),
         opens=collections.open_counts().get(collection.id, 0)), status
@@ -80,7 +83,13 @@ def edit(collection_id: str):
     if form.validate_on_submit():
         try:
             collections.save(collection, form.title.data, form.summary.data or "",
-                             Audience(form.audience.data), _theme_id(form))
+                             Audience(form.audience.data), _theme_id(form),
+                             parse_version(request.form))
+        except StaleEdit as error:
+            # Saved elsewhere since this page was drawn: show what is saved and what was typed.
+            attach_error(form, error)
+            form.version.data = str(collection.details_version)
+            return _manage_page(collection, 409, form, stale=True)
         except DomainError as error:
             attach_error(form, error)
         else:
@@ -146,7 +155,10 @@ def commentary(collection_id: str, item_id: int):
     form = CommentaryForm()
     if form.validate_on_submit():
         try:
-            collections.set_commentary(collection, item_id, form.commentary.data or "")
+            collections.set_commentary(collection, item_id, form.commentary.data or "",
+                                       parse_version(request.form))
+        except StaleEdit as error:
+            return _commentary_conflict(collection, item_id, form, error)
         except DomainError as error:
             flash(error.message, "error")
         else:
@@ -154,6 +166,18 @@ def commentary(collection_id: str, item_id: int):
     else:
         flash(" ".join(form.commentary.errors) or "The form had expired.", "error")
     return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
+
+
+def _commentary_conflict(collection: Collection, item_id: int, form: CommentaryForm,
+                         error: StaleEdit):
+    """The commentary was saved elsewhere since the page was drawn: both, so nothing is lost."""
+    item = next((i for i in collection.items if i.id == item_id), None)
+    if item is None:  # removed meanwhile: the typed words are still shown back
+        form.commentary.errors = ["That item is no longer in the collection"]
+    attach_error(form, error)
+    form.version.data = str(item.version if item else 0)
+    return render_template("collections/commentary.html", collection=collection, item=item,
+                           form=form), 409
 
 
 @bp.post("/<collection_id:collection_id>/publish")

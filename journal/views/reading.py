@@ -3,11 +3,13 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from journal import versions
+from journal.boundary import parse_version
 from journal.extensions import login_manager
 from journal.forms import ResponseForm, has_errors
 from journal.models import Collection, Role
 from journal.services import collections, sharing
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 
 bp = Blueprint("reading", __name__, url_prefix="/collections")
 
@@ -49,11 +51,19 @@ def read(collection_id: str):
         collections.record_open(user, collection)
         mine = collections.response_of(user, collection)
         form = ResponseForm(obj=mine)
+        if request.method == "GET":
+            form.version.data = str(mine.version if mine else versions.NONE_YET)
     elif request.method == "POST":
         abort(403)
     if form is not None and form.validate_on_submit():
         try:
-            collections.respond(user, collection, form.text.data)
+            collections.respond(user, collection, form.text.data, parse_version(request.form))
+        except StaleEdit as error:
+            # Changed on another device since the page was drawn: both are shown, neither lost.
+            form.text.errors = [*form.text.errors, error.message]
+            mine = collections.response_of(user, collection)
+            form.version.data = str(mine.version if mine else versions.NONE_YET)
+            return _read_page(user, collection, form, mine, stale=True)
         except DomainError as error:
             form.text.errors = [*form.text.errors, error.message]
         else:
@@ -63,7 +73,8 @@ def read(collection_id: str):
     return _read_page(user, collection, form, mine)
 
 
-def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
+def _read_page(user, collection: Collection, form: ResponseForm | None, mine,
+               stale: bool = False):
     """The page as this reader may see it: words only for the audience, responses only for
     the research team and the writers whose words are here (None hides the section)."""
     words = collections.can_read_words(user, collection)
@@ -74,6 +85,6 @@ def _read_page(user, collection: Collection, form: ResponseForm | None, mine):
         "reading/read.html", collection=collection, preview=False, words=words,
         items=collection.items if words else [], live={i.id for i in items},
         contexts=sharing.reader_contexts([i.share for i in items]), responses=responses,
-        response=mine, form=form,
+        response=mine, form=form, stale=stale,
         withheld=collections.withheld_from(user, [collection])[collection.id],
-    ), 422 if form is not None and has_errors(form) else 200
+    ), 409 if stale else 422 if form is not None and has_errors(form) else 200

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from journal.access import get_own_entry_or_404, require_role
-from journal.boundary import parse_number
+from journal.boundary import parse_number, parse_version
 from journal.forms import (
     ConfirmForm,
     NarrowScopeForm,
@@ -17,7 +17,7 @@ from journal.models import Role, Scope
 from journal.models.journal import BODY_MAX
 from journal.models.types import utcnow
 from journal.services import collections, sharing
-from journal.services.errors import DomainError
+from journal.services.errors import DomainError, StaleEdit
 
 bp = Blueprint("sharing", __name__, url_prefix="/journal")
 require_role(bp, Role.can_keep_journal)
@@ -159,10 +159,27 @@ def settings():
         profile = sharing.profile_of(current_user)
         form.fill_context(profile.context)
         form.hide_terms.data = profile.hide_terms
+        form.version.data = str(profile.version)
     if form.validate_on_submit():
-        sharing.save_profile(current_user, form.context_value(), form.hide_terms.data or "")
+        try:
+            sharing.save_profile(current_user, form.context_value(), form.hide_terms.data or "",
+                                 parse_version(request.form))
+        except StaleEdit as error:
+            return _settings_conflict(form, error)
         flash("Sharing settings saved.", "success")
         return redirect(url_for("sharing.settings"))
     status = 422 if has_errors(form) else 200
     return render_template("sharing/settings.html", form=form,
                            holding=sharing.shares_holding_terms(current_user)), status
+
+
+def _settings_conflict(form: SharingSettingsForm, error: StaleEdit):
+    """Saved on another device since this page was drawn: show what is saved and what was
+    typed, and offer every hide term from both, so saving again drops none unseen."""
+    saved = sharing.profile_of(current_user)
+    typed = form.hide_terms.data or ""
+    form.hide_terms.data = sharing.merged_terms(saved.hide_terms, typed)
+    form.version.data = str(saved.version)
+    attach_error(form, error)
+    return render_template("sharing/settings.html", form=form, saved=saved, typed=typed,
+                           holding=sharing.shares_holding_terms(current_user)), 409
