@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from journal import page_owner
 from journal.boundary import parse_id, refused
 from journal.extensions import login_manager
 from journal.forms.typed import typed_words
@@ -52,6 +53,7 @@ OTHER_ACCOUNT = ("This page was opened by another account on this device, so not
                  "signing in.")
 NOT_KEPT = ("This page is out of date, so nothing was saved or kept. Sign in and open the "
             "editor again.")
+OPENED_BY_ANOTHER = "This page was opened by another account, so nothing was sent."
 SESSION_ENDED = ("Your session had ended, so we kept what you wrote. Sign in again and it will "
                  "be back in the editor.")
 
@@ -76,14 +78,16 @@ def show_typed_words():
     """A form sent after its session ended: show back what was typed, or None if not that.
 
     Only words from one of our own pages are shown, so another site cannot make us echo its
-    text; and only the text fields (never passwords, tokens or hidden ids). They are what was
-    on that screen already, and are stored nowhere: not on the server, not in a cache.
+    text; only from a form carrying our signed page-owner note, so no made-up post is echoed;
+    and only the text fields (never passwords, tokens or hidden ids). They are what was on that
+    screen already, and are stored nowhere: not on the server, not in a cache.
     """
     if (request.method != "POST" or current_user.is_authenticated
             or request.endpoint in SIGNED_OUT_FORMS):
         return None
     typed = typed_words(request.form)
-    if not typed or not from_our_own_page(strict=True):
+    if (not typed or not from_our_own_page(strict=True)
+            or page_owner.opened_by(request.form) is None):
         return None
     response = make_response(render_template(
         "errors/session_ended.html", typed=typed,
@@ -127,6 +131,11 @@ def keep_unsaved_writing():
     return redirect(url_for("auth.login", next=request.path))
 
 
+#: The editor's fields that were typed or chosen: not its hidden version, which means nothing
+#: to the writer.
+EDITOR_FIELDS_SHOWN = frozenset(drafts.FIELDS) - {"version"}
+
+
 def _not_kept():
     # Another account's page: its words are not shown to whoever is signed in now. With nobody
     # signed in, the words go back to the screen they came from, so nothing typed is lost.
@@ -136,7 +145,7 @@ def _not_kept():
         flash(NOT_KEPT, "error")
         return redirect(url_for("main.index"))
     typed = [(name, value) for name, value in request.form.items(multi=True)
-             if name in drafts.FIELDS]
+             if name in EDITOR_FIELDS_SHOWN]
     return render_template("errors/csrf.html", kept=typed, action=request.path,
                            not_kept=True), 400
 

@@ -8,7 +8,8 @@ One place for the checks every route needs, so no route can forget one:
 - a form posted to a page that shows its form again gets a cleaned copy of what was typed and
   is failed by the form base class (see ``journal.forms.common.BaseForm``), so it is re-shown with
   a message and status 400 and nothing is saved; any other request is refused outright;
-- JSON bodies have a size and a nesting limit; the app takes no uploads, so a file part is refused.
+- JSON bodies have a size and a nesting limit; the app takes no uploads, so a file part is refused;
+- a body cut off before its Content-Length arrived is refused: half a form is not a form.
 """
 
 import json
@@ -17,6 +18,7 @@ from itertools import accumulate
 
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.routing import BaseConverter, ValidationError
 
 from journal.models.collections import new_collection_id
@@ -38,6 +40,8 @@ JSON_TOO_BIG = "That was too much to send at once: nothing was saved."
 JSON_TOO_DEEP = "That data was nested too deeply to read: nothing was saved."
 JSON_UNREADABLE = "That data could not be read as JSON: nothing was saved."
 NOT_JSON = "This page takes a form, not JSON: nothing was saved."
+CUT_OFF = ("The connection dropped before everything arrived, so nothing was saved. "
+           "Check your connection and send it again.")
 
 #: The only endpoints that read a JSON body (the autosave script). Flask-WTF would read JSON
 #: sent anywhere else as form data, and a list or a number there is a TypeError, not a form.
@@ -164,6 +168,8 @@ def check_request():
         return _refuse(UNSTORABLE_MESSAGE)
     if request.endpoint is None:
         return None  # no route: the 404 or 405 follows, and nothing reads the body
+    if _cut_off():
+        return _refuse(CUT_OFF)
     if request.is_json:
         return _check_json() if request.endpoint in JSON_ENDPOINTS else _refuse(NOT_JSON)
     if request.files:
@@ -184,6 +190,24 @@ def _drop_bad_redirect_targets() -> None:
         request.args = ImmutableMultiDict(
             [(k, v) for k, v in request.args.items(multi=True)
              if not (k in REDIRECT_TARGETS and unstorable(v))])
+
+
+def _cut_off() -> bool:
+    """Whether fewer bytes arrived than the request's Content-Length promised.
+
+    A server that says it ends the input itself (gunicorn sets ``wsgi.input_terminated``) hands
+    over whatever arrived before the client closed its side, and the form parser would take the
+    first half of a form for all of it. So the body is read here, once (MAX_CONTENT_LENGTH caps
+    it, with a 413 beyond), and kept: the form parser and ``get_json`` read the kept copy.
+    """
+    expected = request.content_length
+    if not expected:
+        return False
+    try:
+        arrived = request.get_data(cache=True, parse_form_data=False)
+    except ClientDisconnected:  # Werkzeug's own check, when the server does not end the input
+        return True
+    return len(arrived) < expected
 
 
 def _bad_pairs(pairs) -> bool:
@@ -211,7 +235,7 @@ def _kept_page():
 
 #: Form fields never shown back on a page of their own.
 SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
-                           "new_password", "author"})
+                           "new_password", "author", "opened_by"})
 
 
 def _check_json():

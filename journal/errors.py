@@ -6,12 +6,19 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from journal.access import from_our_own_page, keep_unsaved_writing, show_typed_words
+from journal import page_owner
+from journal.access import (
+    OPENED_BY_ANOTHER,
+    from_our_own_page,
+    keep_unsaved_writing,
+    show_typed_words,
+)
+from journal.boundary import JSON_TOO_BIG
 from journal.extensions import db
 
-#: Form fields never echoed back on the "form expired" page.
+#: Form fields never echoed back on the "form expired" page (the page owner note is renewed).
 SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
-                            "new_password"})
+                            "new_password", page_owner.FIELD})
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +43,10 @@ def _csrf_error(error: CSRFError):
         return render_template("errors/csrf.html", refused=True), 400
     if (shown := show_typed_words()) is not None:
         return shown  # the session ended: a fresh token would only send it to sign in
+    if page_owner.someone_else(request.form):
+        # Another account's tab on a shared computer: its words are not shown to whoever is
+        # signed in now, and a "Send it again" would file them under the wrong account.
+        return render_template("errors/csrf.html", other_account=OPENED_BY_ANOTHER), 400
     kept = [(name, value) for name, value in request.form.items(multi=True)
             if name not in SECRET_FIELDS]
     return render_template("errors/csrf.html", kept=kept, action=request.path), 400
@@ -44,6 +55,9 @@ def _csrf_error(error: CSRFError):
 def _http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if request.is_json:  # the autosave script reads JSON, even for a body too large to take
+        message = JSON_TOO_BIG if error.code == 413 else error.description
+        return jsonify(error=message), error.code
     return render_template("errors/http.html", error=error), error.code
 
 

@@ -11,6 +11,7 @@ CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri
 def init_app(app: Flask) -> None:
     """Register the header hook and the middleware that secures cookies over HTTPS."""
     app.after_request(_secure_headers)
+    app.after_request(_no_store_for_answers)
     app.wsgi_app = _SecureCookies(app.wsgi_app)
     proxies = int(app.config["PROXY_COUNT"])
     if proxies:
@@ -28,6 +29,18 @@ def _secure_headers(response: Response) -> Response:
         response.vary.add("Cookie")
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000"
+    return response
+
+
+def _no_store_for_answers(response: Response) -> Response:
+    """Never cache an error page or a page answering a form, whoever is (or is not) signed in.
+
+    They are the pages that show typed text back (a refused form, an expired one, a session
+    that ended), and a shared computer's browser cache must not keep those words.
+    """
+    if response.status_code >= 400 or (request.method == "POST"
+                                       and response.mimetype == "text/html"):
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from flask import Flask, request, url_for
 from flask_login import current_user
 
+from journal import page_owner
 from journal.context import label as context_label
 from journal.models import Role
 from journal.privacy import quotes
@@ -23,6 +24,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["month"] = month_name
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["withhold"] = quotes.withhold
+    # A global, not a context variable, so the imported csrf_field() macro can call it.
+    app.jinja_env.globals["page_owner"] = page_owner.note
     app.context_processor(_globals)
 
 

@@ -22,6 +22,7 @@ from journal.privacy import MARKERS
 from journal.services import sharing
 from tests import factories
 from tests.conftest import RequestIsolatingClient, login
+from tests.live import hidden_fields
 
 # --- finding 3: "always hide" terms never reach what is shared -----------------------------------
 
@@ -497,15 +498,17 @@ def test_a_cross_site_post_gets_a_plain_refusal_with_nothing_to_resubmit(
 def test_an_expired_form_from_our_own_page_is_shown_again_with_what_was_typed(
         client, writer, headers):
     signin(client, writer)
-    response = client.post("/journal/sharing-settings", headers=headers,
-                           data={"hide_terms": "Jenkins\nRowan", "csrf_token": "stale"})
+    owner = hidden_fields(client.get("/journal/").get_data(as_text=True))["opened_by"]
+    response = client.post("/journal/sharing-settings", headers=headers, data={
+        "hide_terms": "Jenkins\nRowan", "csrf_token": "stale", "opened_by": owner})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Send it again" in page
     assert 'action="/journal/sharing-settings"' in page and "Rowan" in page
     fresh = re.search(r'<form method="post" action="/journal/sharing-settings".*?'
                       r'name="csrf_token" value="([^"]+)"', page, re.S).group(1)
     again = client.post("/journal/sharing-settings", headers=headers,
-                        data={"hide_terms": "Jenkins\nRowan", "csrf_token": fresh})
+                        data={"hide_terms": "Jenkins\nRowan", "csrf_token": fresh,
+                              "opened_by": owner})
     assert again.status_code == 302
     settings_page = client.get("/journal/sharing-settings").get_data(as_text=True)
     assert "Jenkins\nRowan" in settings_page

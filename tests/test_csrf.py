@@ -7,6 +7,7 @@ import pytest
 from journal.extensions import db
 from journal.models import Entry
 from tests import factories
+from tests.live import hidden_fields
 
 
 @pytest.fixture
@@ -23,6 +24,11 @@ def token(client, url: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
+def page_owner(client, path: str = "/journal/") -> str:
+    """The signed page-owner note that every form on ``path`` carries beside its token."""
+    return hidden_fields(client.get(path).get_data(as_text=True))["opened_by"]
+
+
 def signin(client, user):
     return client.post("/login", data={"username": user.username,
                                        "password": factories.PASSWORD,
@@ -33,7 +39,7 @@ def test_post_without_token_is_refused_and_shows_the_text(client, writer):
     assert signin(client, writer).status_code == 302
     response = client.post("/journal/new", headers=FROM_OUR_PAGE, data={
         "title": "Expired", "body": "Words I must not lose", "entry_date": "2026-11-20",
-        "author": factories.author_note(writer)})
+        "author": factories.author_note(writer), "opened_by": page_owner(client)})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "nothing was saved" in page and "Words I must not lose" in page
@@ -41,8 +47,9 @@ def test_post_without_token_is_refused_and_shows_the_text(client, writer):
     # The page offers to send it again with a fresh token: that works.
     fresh = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     again = client.post("/journal/new", data={
-        "csrf_token": fresh, "title": "Expired", "body": "Words I must not lose",
-        "entry_date": "2026-11-20", "author": factories.author_note(writer)})
+        **hidden_fields(page), "csrf_token": fresh, "title": "Expired",
+        "body": "Words I must not lose", "entry_date": "2026-11-20",
+        "author": factories.author_note(writer)})
     assert again.status_code == 302
     assert db.session.scalars(db.select(Entry)).one().body == "Words I must not lose"
 
@@ -96,7 +103,7 @@ def test_share_without_a_token_shares_nothing_and_keeps_the_wording(client, writ
     entry = factories.make_entry(writer, body="Words to share")
     response = client.post(f"/journal/{entry.id}/share", headers=FROM_OUR_PAGE, data={
         "wording": "My careful wording", "scope": "research", "confirm": "1",
-        "previewed": "live"})
+        "previewed": "live", "opened_by": page_owner(client)})
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "My careful wording" in page
     assert db.session.scalars(db.select(Share)).all() == []

@@ -64,13 +64,15 @@ FORMS = [
     "memo on a theme", "commentary", "new collection", "collection details"]
 
 
-def csrf_of(client) -> str:
+def csrf_of(client) -> dict:
+    """The form token and the signed page-owner note that a page's forms carry."""
     page = client.get("/account/password").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+            for name in ("csrf_token", "opened_by")}
 
 
-def sign_in(client, user) -> str:
-    """Sign in through the form; return this session's form token."""
+def sign_in(client, user) -> dict:
+    """Sign in through the form; return the hidden fields this session's forms carry."""
     page = client.get("/login").get_data(as_text=True)
     client.post("/login", data={"username": user.username, "password": factories.PASSWORD,
                                 "csrf_token": re.search(r'name="csrf_token" value="([^"]+)"',
@@ -83,10 +85,10 @@ def end_elsewhere(app, user, how: str) -> None:
     other = app.test_client()
     token = sign_in(other, user)
     if how == "signed out elsewhere":
-        other.post("/logout", data={"csrf_token": token})
+        other.post("/logout", data=token)
     else:
         new = "a brand new passphrase for the ward"
-        other.post("/account/password", data={"csrf_token": token, "new_password": new,
+        other.post("/account/password", data={**token, "new_password": new,
                                               "confirm": new,
                                               "current_password": factories.PASSWORD})
 
@@ -120,9 +122,9 @@ def test_a_form_sent_after_the_session_ended_elsewhere_shows_the_words_back(
     device = app.test_client()
     token = sign_in(device, world[role])
     end_elsewhere(app, world[role], how)
-    response = device.post(url, data={**fields, "csrf_token": token}, headers=FROM_OUR_PAGE)
+    response = device.post(url, data={**fields, **token}, headers=FROM_OUR_PAGE)
     page = assert_words_shown_back(response, fields)
-    assert token not in page
+    assert token["csrf_token"] not in page
     nothing_changed(world)
 
 
@@ -132,9 +134,9 @@ def test_a_form_sent_after_an_idle_timeout_shows_the_words_back(app, world, form
     device = app.test_client()
     token = sign_in(device, world[role])
     idle = app.test_client()  # the browser dropped the expired session cookie
-    response = idle.post(url, data={**fields, "csrf_token": token}, headers=FROM_OUR_PAGE)
+    response = idle.post(url, data={**fields, **token}, headers=FROM_OUR_PAGE)
     page = assert_words_shown_back(response, fields)
-    assert token not in page
+    assert token["csrf_token"] not in page
     nothing_changed(world)
 
 
@@ -143,7 +145,7 @@ def test_the_sign_in_link_comes_back_to_the_form(app, world):
     token = sign_in(device, world["writer"])
     end_elsewhere(app, world["writer"], "signed out elsewhere")
     response = device.post("/journal/sharing-settings", headers=FROM_OUR_PAGE,
-                           data={"hide_terms": WORDS, "csrf_token": token})
+                           data={"hide_terms": WORDS, **token})
     link = re.search(r'href="(/login\?next=[^"]+)"', response.get_data(as_text=True)).group(1)
     assert link.replace("%2F", "/") == "/login?next=/journal/sharing-settings"
 
@@ -154,7 +156,7 @@ def test_a_cross_site_post_after_the_session_ended_echoes_nothing(app, world):
     token = sign_in(device, world["researcher"])
     end_elsewhere(app, world["researcher"], "signed out elsewhere")
     response = device.post(f"/research/shares/{world['share'].id}/memos",
-                           data={"text": WORDS, "csrf_token": token},
+                           data={"text": WORDS, **token},
                            headers={"Origin": "https://elsewhere.example",
                                     "Sec-Fetch-Site": "cross-site"})
     assert response.status_code == 302 and "/login" in response.location
@@ -167,7 +169,26 @@ def test_passwords_are_never_shown_back(app, world):
     idle = app.test_client()
     secret = "my old secret passphrase"
     response = idle.post("/account/password", headers=FROM_OUR_PAGE, data={
-        "csrf_token": token, "current_password": secret, "new_password": secret + "!",
+        **token, "current_password": secret, "new_password": secret + "!",
         "confirm": secret + "!"})
     assert secret not in response.get_data(as_text=True)
-    assert token not in response.get_data(as_text=True)
+    assert token["csrf_token"] not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("author", ["note", "none"])
+def test_an_editors_hidden_version_is_never_shown_back(app, world, author):
+    """The editor's text comes back after the session ended; its hidden fields do not."""
+    entry, device = world["entry"], app.test_client()
+    sign_in(device, world["writer"])
+    page = device.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    tab = {name: re.search(rf'name="{name}" (?:type="hidden" )?value="([^"]*)"', page).group(1)
+           for name in ("csrf_token", "opened_by", "author")}
+    if author == "none":
+        del tab["author"]
+    idle = app.test_client()  # the browser dropped the expired session cookie
+    response = idle.post(f"/journal/{entry.id}/edit", headers=FROM_OUR_PAGE, data={
+        **tab, "title": "Night", "body": WORDS + "\x00", "entry_date": "2026-11-20",
+        "version": "9731"})
+    shown = response.get_data(as_text=True)
+    assert response.status_code in (400, 401) and WORDS in shown
+    assert "9731" not in shown and "Version" not in shown

@@ -87,7 +87,9 @@ def test_kept_text_goes_only_to_its_writer(app, writer, other_writer):
 
 def test_a_forged_author_note_keeps_nothing(app, writer):
     client = app.test_client()
-    response = client.post("/journal/new", data={"author": "forged", "body": WORDS},
+    owner = hidden(client.get("/login").get_data(as_text=True), "opened_by")
+    response = client.post("/journal/new", data={"author": "forged", "body": WORDS,
+                                                  "opened_by": owner},
                            headers={"Origin": "http://localhost", "Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 401  # the session-ended page, with the text shown back
     assert WORDS in response.get_data(as_text=True)

@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.datastructures import MultiDict
 
-from journal import charts
+from journal import charts, page_owner
 from journal.access import get_own_entry_or_404, require_role
 from journal.boundary import MAX_ID, page_number, parse_number
 from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
@@ -146,7 +146,7 @@ def discard_kept():
 def editor_tokens():
     """What the offline writing page needs to save for the signed-in writer, fetched when online."""
     return jsonify(owner=current_user.id, author=drafts.author_token(current_user),
-                   csrf_token=generate_csrf())
+                   csrf_token=generate_csrf(), opened_by=page_owner.note())
 
 
 @bp.get("/<id:entry_id>")

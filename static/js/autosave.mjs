@@ -68,6 +68,7 @@ if (form) {
     if (String(data.owner) !== owner) return false;
     token('csrf_token').value = data.csrf_token;
     token('author').value = data.author;
+    token('opened_by').value = data.opened_by;
     return true;
   }
 
