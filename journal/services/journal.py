@@ -10,7 +10,7 @@ from journal.extensions import db
 from journal.models import CheckIn, Entry, User
 from journal.models.types import utcnow
 from journal.services import drafts, sharing
-from journal.upsert import upsert_row
+from journal.upsert import insert_once, upsert_row
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,32 @@ class EntryFields:
     prompt_key: str | None
 
 
-def create_entry(author: User, fields: EntryFields) -> Entry:
-    """Save a new private entry for ``author``."""
-    entry = Entry(author_id=author.id, **_values(fields))
-    db.session.add(entry)
+def create_entry(author: User, fields: EntryFields,
+                 submission_key: str | None = None) -> int | None:
+    """Save a new private entry for ``author``; return its id.
+
+    ``submission_key`` is the random key of the form that sent it. The same form sent again with
+    the same words (a double tap, a resend after an answer that never arrived) makes no second
+    entry: the id of the one already saved is returned (None if it was deleted since), and the
+    autosaved draft, which may hold the next entry by now, is left alone. Other words under a
+    used key (the form reopened with Back and changed) are a new entry: never dropped. The id
+    is known before the commit, so nothing after it needs the database.
+    """
+    values = {"author_id": author.id, **_values(fields)}
+    keys = ("author_id", "submission_key")
+    entry_id = insert_once(Entry, {**values, "submission_key": submission_key}, keys)
+    if entry_id is None:
+        saved = db.session.execute(select(*(Entry.__table__.c[name] for name in values),
+                                          Entry.id)
+                                   .where(Entry.author_id == author.id,
+                                          Entry.submission_key == submission_key)).first()
+        if saved is None or all(saved._mapping[name] == value for name, value in values.items()):
+            db.session.commit()
+            return saved and saved.id
+        entry_id = insert_once(Entry, {**values, "submission_key": None}, keys)
     drafts.clear(author, "new")
     db.session.commit()
-    return entry
+    return entry_id
 
 
 class EditConflict(Exception):

@@ -23,6 +23,7 @@ from journal import charts
 from journal.access import get_own_entry_or_404, require_role
 from journal.boundary import MAX_ID, page_number, parse_number
 from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
+from journal.forms.journal import submission_key
 from journal.models import Role
 from journal.services import drafts, sharing
 from journal.services import journal as journal_service
@@ -101,13 +102,21 @@ def new():
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
     if form.validate_on_submit() and _page_is_mine(form):
-        entry = journal_service.create_entry(current_user, _fields(form))
+        # Read from the request itself: a missing key must not take the form's fresh default.
+        key = submission_key(request.form.get("submission_key"))
+        entry_id = journal_service.create_entry(current_user, _fields(form), key)
+        if entry_id is None:  # sent again after its entry was deleted on another device
+            flash(SAVED_THEN_DELETED, "info")
+            return redirect(url_for("journal.index"))
         flash("Entry saved. Only you can read it.", "success")
-        return redirect(url_for("journal.show", entry_id=entry.id))
+        return redirect(url_for("journal.show", entry_id=entry_id))
     return render_template("journal/new.html", form=form, slot="new",
                            kept=_kept(None, form),
                            autosaved=_offer(drafts.autosaved(current_user, "new"), None)), (
         422 if has_errors(form) else 200)
+
+
+SAVED_THEN_DELETED = "This entry was saved before, and has been deleted since."
 
 
 @bp.post("/drafts/<slot:slot>")
