@@ -108,7 +108,7 @@ def new():
         if entry_id is None:  # sent again after its entry was deleted on another device
             flash(SAVED_THEN_DELETED, "info")
             return redirect(url_for("journal.index"))
-        flash("Entry saved. Only you can read it.", "success")
+        _flash_once("Entry saved. Only you can read it.", "success")
         return redirect(url_for("journal.show", entry_id=entry_id))
     return render_template("journal/new.html", form=form, slot="new",
                            kept=_kept(None, form),
@@ -117,6 +117,12 @@ def new():
 
 
 SAVED_THEN_DELETED = "This entry was saved before, and has been deleted since."
+
+
+def _flash_once(message: str, category: str) -> None:
+    """Flash ``message`` unless it is already waiting (the same form sent twice saved once)."""
+    if (category, message) not in session.get("_flashes", []):
+        flash(message, category)
 
 
 @bp.post("/drafts/<slot:slot>")
@@ -129,13 +135,14 @@ def autosave(slot: str):
         return jsonify(error="Send the entry's fields as JSON"), 400
     if not _is_mine(fields.get("author")):
         return jsonify(error=NOT_MINE), 400
+    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
+    # Made before the save, so nothing after its commit needs the database.
+    renewed = drafts.author_token(current_user)
     try:
         saved_at = drafts.autosave(current_user, slot, fields)
     except drafts.EntryGone:
         abort(404)  # deleted on another device since the check above
-    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
-    return jsonify(saved_at=saved_at.isoformat(),
-                   author=drafts.author_token(current_user))
+    return jsonify(saved_at=saved_at.isoformat(), author=renewed)
 
 
 @bp.post("/kept/discard")
