@@ -78,14 +78,14 @@ def _end_session_quietly(error: BaseException | None) -> None:
     try:
         db.session.remove()
     except SQLAlchemyError as lost:
-        log.warning("Database connection lost at the end of %s: %s", request.path, lost)
+        log.warning("Database connection lost at the end of a request: %s", lost)
         _throw_away_session()
 
 
 def _throw_away_session() -> None:
     """Forget the session without asking the database anything (its connection is gone)."""
     try:
-        db.session.invalidate()
+        db.session().invalidate()
     except SQLAlchemyError:
         pass  # nothing more can be done with it; the pool checks connections before use
     db.session.registry.clear()
@@ -96,7 +96,7 @@ def rollback_quietly() -> None:
     try:
         db.session.rollback()
     except SQLAlchemyError as lost:
-        log.warning("Rollback failed on %s: %s", request.path, lost)
+        log.warning("Rollback failed: %s", lost)
         _throw_away_session()
 
 
