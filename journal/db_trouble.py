@@ -18,14 +18,13 @@ import logging
 import time
 
 from flask import Flask, current_app, g, has_app_context, jsonify, render_template, request
-from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from journal import errors
 from journal.access import from_our_own_page
-from journal.extensions import db
+from journal.extensions import db, login_manager
 from journal.forms.journal import submission_key
 
 #: SQLSTATEs that mean "this transaction lost a race; running it again may well succeed".
@@ -36,7 +35,6 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
 DISCONNECT_SQLSTATE_PREFIXES = ("08", "57P")
 #: What SQLite says when another connection holds the lock past the busy timeout.
 SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
-#: Fields sent again unchanged but not shown: the editor's signed author note.
 #: Fields sent again unchanged but not shown: the editor's signed author note and the new-entry
 #: form's key.
 HIDDEN_FIELDS = frozenset({"author", "submission_key"})
@@ -157,7 +155,7 @@ def _database_trouble(error: DBAPIError):
     # The page must not ask the database anything: whoever is signed in is not looked up (a
     # user already loaded has expired attributes that would be read again), so nothing in the
     # templates can reach for it. The page is bare, with no account in it either way.
-    g._login_user = AnonymousUserMixin()
+    g._login_user = login_manager.anonymous_user()
     return render_template("errors/db_trouble.html", bare=True,
                            **_kept_form(_may_be_saved(error))), 503, later
 
