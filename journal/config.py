@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 
 class Defaults:
@@ -55,8 +56,17 @@ class Defaults:
     #: Entries shown per page in a writer's journal.
     ENTRIES_PER_PAGE = 10
     #: SQLite only: seconds a writing request waits for another process's write to finish
-    #: before giving up ("database is locked").
-    SQLITE_BUSY_SECONDS = 15
+    #: before giving up ("database is locked"). With the one retry this stays inside gunicorn's
+    #: default 30 s worker timeout, so a writer gets the "try again" page, not a cut connection.
+    SQLITE_BUSY_SECONDS = 10
+    #: PostgreSQL only: seconds a statement waits for a row or table lock (lock_timeout), and
+    #: seconds any statement may run (statement_timeout); 0 means no limit. Either ending a
+    #: statement counts as "try again" (see journal/db_trouble.py).
+    DB_LOCK_TIMEOUT_SECONDS = 5
+    DB_STATEMENT_TIMEOUT_SECONDS = 15
+    #: A view that lost a race is run again only if its first run took less than this many
+    #: seconds, so both runs together end before gunicorn's default 30 s worker timeout.
+    DB_RETRY_WITHIN_SECONDS = 12
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -88,6 +98,7 @@ def load(app: Flask, test_config: dict | None) -> None:
         f"sqlite:///{instance / 'journal.sqlite'}"
     )
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
+    app.config["DB_RETRY_WITHIN_SECONDS"] = float(app.config["DB_RETRY_WITHIN_SECONDS"])
     app.config["INDEX_DIR"] = app.config["INDEX_DIR"] or str(instance / "index")
     app.config["OPEN_SIGNUP"] = _as_bool(app.config["OPEN_SIGNUP"])
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
@@ -105,18 +116,33 @@ def _engine_options(config) -> dict:
     The ping costs a round trip per request, and saves the request after the database dropped
     the connection (a restart, a failover, an idle timeout) from failing with it. On SQLite a
     writing request waits SQLITE_BUSY_SECONDS for the write lock (pysqlite's default is 5 s);
-    on PostgreSQL the connections carry a name, to tell them apart in pg_stat_activity.
+    on PostgreSQL the connections carry a name, to tell them apart in pg_stat_activity, and a
+    lock_timeout and statement_timeout, so a held lock is a quick "try again", never a request
+    hanging until the worker is killed.
     """
     given = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     options = {"pool_pre_ping": True, **given}
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
         options["connect_args"] = {"application_name": config["DATABASE_APPLICATION_NAME"],
+                                   "options": _postgresql_options(uri, config),
                                    **given.get("connect_args", {})}
     elif uri.startswith("sqlite"):
         options["connect_args"] = {"timeout": float(config["SQLITE_BUSY_SECONDS"]),
                                    **given.get("connect_args", {})}
     return options
+
+
+def _postgresql_options(uri: str, config) -> str:
+    """The URL's own ``options`` (a search_path, say) plus the two timeouts, in milliseconds."""
+    own = make_url(uri).query.get("options", "")
+    if isinstance(own, tuple):
+        own = " ".join(own)
+    timeouts = {"lock_timeout": config["DB_LOCK_TIMEOUT_SECONDS"],
+                "statement_timeout": config["DB_STATEMENT_TIMEOUT_SECONDS"]}
+    settings = " ".join(f"-c {name}={int(float(seconds) * 1000)}"
+                        for name, seconds in timeouts.items())
+    return f"{own} {settings}".strip()
 
 
 def _make_private(instance: Path) -> None:

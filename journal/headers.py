@@ -1,8 +1,9 @@
 """Security headers on every response, and cookies marked Secure when served over HTTPS."""
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from journal.auth_session import WITHDRAW_ONLY
 
 CSP = ("default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
        "object-src 'none'")
@@ -24,7 +25,7 @@ def _secure_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    if current_user and current_user.is_authenticated:
+    if _signed_in():
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     if request.is_secure:
@@ -42,6 +43,14 @@ def _no_store_for_answers(response: Response) -> Response:
                                        and response.mimetype == "text/html"):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _signed_in() -> bool:
+    """Whether this request is (or may be) from a signed-in session, told from the session and
+    cookies alone: asking the database here, after the view's commit, could turn a saved entry's
+    answer into an error if the connection was lost meanwhile. It errs towards "signed in"."""
+    return ("_user_id" in session or WITHDRAW_ONLY in session
+            or current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies)
 
 
 class _SecureCookies:

@@ -50,3 +50,16 @@ def upsert_row(model, key: dict, values: dict):
         index_elements=list(key), set_={name: insert.excluded[name] for name in values})
     return db.session.scalars(statement.returning(model),
                               execution_options={"populate_existing": True}).one()
+
+
+def insert_once(model, values: dict, keys: tuple[str, ...]):
+    """Insert ``values`` into ``model``'s table unless a row with the same ``keys`` (a unique
+    constraint) exists; returns the new row's id, or None when the row was there already.
+
+    Two inserts at once with the same keys make one row: on PostgreSQL the second waits for the
+    first's transaction and then does nothing; SQLite runs writes one at a time.
+    """
+    table = model.__table__
+    statement = (_insert(table, values).on_conflict_do_nothing(index_elements=list(keys))
+                 .returning(table.c.id))
+    return db.session.execute(statement).scalar()

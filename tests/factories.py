@@ -58,10 +58,11 @@ def make_entry(author: User, body: str = "A quiet shift, and a kind word at hand
                title: str = "", entry_date: date | None = None, support: int | None = None,
                prompt_key: str | None = None) -> Entry:
     """Create a private entry for ``author``."""
-    return journal_service.create_entry(author, EntryFields(
+    entry_id = journal_service.create_entry(author, EntryFields(
         title=title, body=body, entry_date=entry_date or date.today(), support=support,
         prompt_key=prompt_key,
     ))
+    return db.session.get(Entry, entry_id)
 
 
 def make_share(author: User, entry: Entry, text: str | None = None,

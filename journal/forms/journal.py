@@ -1,5 +1,7 @@
 """Forms of the private journal."""
 
+import re
+import secrets
 from datetime import date
 
 from wtforms import HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -14,6 +16,19 @@ from journal.forms.common import (
 )
 from journal.models.journal import BODY_MAX, TITLE_MAX
 from journal.prompts import prompt_choices
+
+#: What a submission key made by us (or by the offline page's script) looks like.
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def new_submission_key() -> str:
+    """A fresh random key for a new-entry form."""
+    return secrets.token_urlsafe(24)
+
+
+def submission_key(value: str | None) -> str | None:
+    """The key a form was sent with, or None if it carries none we made (an older page)."""
+    return value if value and SUBMISSION_KEY.fullmatch(value) else None
 
 
 class EntryForm(BaseForm):
@@ -39,6 +54,9 @@ class EntryForm(BaseForm):
                              validators=[Optional()])
     #: The entry's version when the editor was opened ("" for a new entry).
     version = HiddenField()
+    #: New entries only: a random key made when the editor is shown, so the same form sent
+    #: twice saves one entry (see journal.services.journal.create_entry).
+    submission_key = HiddenField(default=new_submission_key)
 
 
 class CheckInForm(BaseForm):

@@ -19,6 +19,7 @@ class Entry(db.Model):
     __table_args__ = (
         CheckConstraint("support IS NULL OR (support BETWEEN 1 AND 5)", name="support_range"),
         Index("ix_entries_author_date", "author_id", "entry_date"),
+        UniqueConstraint("author_id", "submission_key", name="uq_entries_author_submission_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,9 @@ class Entry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Bumped on every save, so an edit made from an older copy is caught, not applied.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: Random key of the new-entry form that made it: the same form sent again (a double tap,
+    #: a resend after an unclear answer) lands on this entry instead of making a second one.
+    submission_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class CheckIn(db.Model):

@@ -10,7 +10,7 @@ from journal.extensions import db
 from journal.models import CheckIn, Entry, User
 from journal.models.types import utcnow
 from journal.services import drafts, sharing
-from journal.upsert import upsert_row
+from journal.upsert import insert_once, upsert_row
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,40 @@ class EntryFields:
     prompt_key: str | None
 
 
-def create_entry(author: User, fields: EntryFields) -> Entry:
-    """Save a new private entry for ``author``."""
-    entry = Entry(author_id=author.id, **_values(fields))
-    db.session.add(entry)
+def create_entry(author: User, fields: EntryFields,
+                 submission_key: str | None = None) -> int | None:
+    """Save a new private entry for ``author``; return its id.
+
+    ``submission_key`` is the random key of the form that sent it. The same form sent again with
+    the same words (a double tap, a resend after an answer that never arrived) makes no second
+    entry: the id of the one already saved is returned (None if it was deleted in the moment
+    between), and the autosaved draft, which may hold the next entry by now, is left alone.
+    Once that entry is deleted its key is free, so a resend then saves the words again. Other
+    words under a used key (the form reopened with Back and changed) are a new entry: never
+    dropped. The id is known before the commit, so nothing after it needs the database.
+    """
+    values = {"author_id": author.id, **_values(fields)}
+    keys = ("author_id", "submission_key")
+    entry_id = insert_once(Entry, {**values, "submission_key": submission_key}, keys)
+    if entry_id is None:
+        saved_id, same = _saved_under(submission_key, values)
+        if saved_id is None or same:
+            db.session.commit()
+            return saved_id
+        entry_id = insert_once(Entry, {**values, "submission_key": None}, keys)
     drafts.clear(author, "new")
     db.session.commit()
-    return entry
+    return entry_id
+
+
+def _saved_under(key: str, values: dict) -> tuple[int | None, bool]:
+    """The id of the entry its author saved under ``key``, and whether it holds ``values``."""
+    columns = [Entry.__table__.c[name] for name in values]
+    row = db.session.execute(select(Entry.id, *columns).where(
+        Entry.author_id == values["author_id"], Entry.submission_key == key)).first()
+    if row is None:
+        return None, False
+    return row.id, all(row._mapping[name] == value for name, value in values.items())
 
 
 class EditConflict(Exception):

@@ -23,6 +23,7 @@ from journal import charts, page_owner
 from journal.access import get_own_entry_or_404, require_role
 from journal.boundary import MAX_ID, page_number, parse_number
 from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
+from journal.forms.journal import submission_key
 from journal.models import Role
 from journal.services import drafts, sharing
 from journal.services import journal as journal_service
@@ -101,13 +102,27 @@ def new():
     if request.method == "GET" and request.args.get("prompt"):
         form.prompt_key.data = request.args["prompt"]
     if form.validate_on_submit() and _page_is_mine(form):
-        entry = journal_service.create_entry(current_user, _fields(form))
-        flash("Entry saved. Only you can read it.", "success")
-        return redirect(url_for("journal.show", entry_id=entry.id))
+        # Read from the request itself: a missing key must not take the form's fresh default.
+        key = submission_key(request.form.get("submission_key"))
+        entry_id = journal_service.create_entry(current_user, _fields(form), key)
+        if entry_id is None:  # sent again after its entry was deleted on another device
+            flash(SAVED_THEN_DELETED, "info")
+            return redirect(url_for("journal.index"))
+        _flash_once("Entry saved. Only you can read it.", "success")
+        return redirect(url_for("journal.show", entry_id=entry_id))
     return render_template("journal/new.html", form=form, slot="new",
                            kept=_kept(None, form),
                            autosaved=_offer(drafts.autosaved(current_user, "new"), None)), (
         422 if has_errors(form) else 200)
+
+
+SAVED_THEN_DELETED = "This entry was saved before, and has been deleted since."
+
+
+def _flash_once(message: str, category: str) -> None:
+    """Flash ``message`` unless it is already waiting (the same form sent twice saved once)."""
+    if (category, message) not in session.get("_flashes", []):
+        flash(message, category)
 
 
 @bp.post("/drafts/<slot:slot>")
@@ -120,13 +135,14 @@ def autosave(slot: str):
         return jsonify(error="Send the entry's fields as JSON"), 400
     if not _is_mine(fields.get("author")):
         return jsonify(error=NOT_MINE), 400
+    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
+    # Made before the save, so nothing after its commit needs the database.
+    renewed = drafts.author_token(current_user)
     try:
         saved_at = drafts.autosave(current_user, slot, fields)
     except drafts.EntryGone:
         abort(404)  # deleted on another device since the check above
-    # A renewed author note: the page's note lasts about as long as the session it keeps alive.
-    return jsonify(saved_at=saved_at.isoformat(),
-                   author=drafts.author_token(current_user))
+    return jsonify(saved_at=saved_at.isoformat(), author=renewed)
 
 
 @bp.post("/kept/discard")

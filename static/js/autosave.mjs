@@ -31,6 +31,12 @@ function read() {
   return values;
 }
 
+// A random key for a new entry's form, so sending it twice saves it once (see _form.html).
+function randomKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 function write(values) {
   FIELDS.forEach((name) => {
     const field = form.elements.namedItem(name);
@@ -48,6 +54,9 @@ if (form) {
   const offer = document.querySelector('[data-autosave-offer]');
   const token = (name) => form.elements.namedItem(name);
   let timer = null;
+  // The offline shell is the same for everyone, so its new-entry key is made on the device.
+  const submission = form.elements.namedItem('submission_key');
+  if (submission && !submission.value) submission.value = randomKey();
 
   const say = (text) => { if (status) status.textContent = text; };
   const stored = () => {

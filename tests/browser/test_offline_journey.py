@@ -51,6 +51,8 @@ def test_type_go_offline_type_more_reload_and_sync(app, phone, live_server):
     entry = db.session.scalars(db.select(Entry)).one()
     assert entry.body == "Bay four was wild tonight. Then the power went out on the ward."
     assert entry.author_id == writer.id
+    # Saved from the shell the service worker served: its script made the form's key.
+    assert entry.submission_key and len(entry.submission_key) >= 16
     assert db.session.scalars(db.select(Draft)).all() == []  # saving cleared the draft
     phone.goto("/journal/new")
     assert phone.evaluate("Object.keys(localStorage).filter(k => k.startsWith("
