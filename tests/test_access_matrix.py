@@ -72,7 +72,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("codebook.merge", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
     ("codebook.delete", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("codebook.delete", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
-    ("codebook.memo", "POST"): row(LOGIN, 403, 403, 302, 403, 403),
+    ("codebook.memo", "POST"): row(LOGIN, 403, 403, 422, 403, 403),
     ("explore.search_page", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("explore.export_shares", "GET"): row(LOGIN, 403, 403, 200, 403, 403),
     ("explore.export_excerpts", "GET"): row(LOGIN, 403, 403, 200, 403, 403),

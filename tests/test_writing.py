@@ -7,6 +7,7 @@ import pytest
 
 from journal.extensions import db
 from journal.models import CheckIn, Draft, Entry
+from journal.services.drafts import KEEP_MAX
 from tests import factories
 from tests.conftest import login
 
@@ -61,16 +62,39 @@ def test_walking_away_from_the_conflict_page_keeps_the_losing_text(two_devices, 
     clash = phone.post(f"/journal/{entry.id}/edit", data={**fields, "body": "Phone words.",
                                                           "version": versions[0]})
     assert clash.status_code == 409
-    # The phone's writer closes the tab; later the editor offers the phone's words back...
+    # The laptop goes on writing (its autosave is the entry's draft), and the phone's writer
+    # closes the tab without JavaScript to keep a copy...
+    assert laptop.post(f"/journal/drafts/{entry.id}", json={
+        **fields, "body": "Laptop words, and more.", "version": versions[1]}).status_code == 200
+    # ...later the editor still offers the phone's words back, kept apart from the draft...
     editor = phone.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
-    assert "You have autosaved writing from" in editor
-    restored = phone.get(f"/journal/{entry.id}/edit?restore=1").get_data(as_text=True)
+    assert "Writing we kept for you" in editor and "Phone words." in editor
+    assert "newer version was saved on another device" in editor
+    key = re.search(r'\?kept=([\w-]+)"', editor).group(1)
+    restored = phone.get(f"/journal/{entry.id}/edit?kept={key}").get_data(as_text=True)
     assert "Phone words." in restored
     # ...still from the version it was written against, so saving it shows both again.
     again = phone.post(f"/journal/{entry.id}/edit", data={
         **fields, "body": "Phone words.", "version": version_in(restored)})
     assert again.status_code == 409 and "Laptop words." in again.get_data(as_text=True)
     assert db.session.get(Entry, entry.id).body == "Laptop words."
+
+
+def test_a_losing_save_goes_to_the_draft_when_the_kept_saves_are_full(two_devices, writer):
+    phone, laptop = two_devices
+    entry = factories.make_entry(writer, title="Night", body="Original words.")
+    fields = {"title": "Night", "entry_date": date.today().isoformat(),
+              "author": factories.author_note(writer)}
+    laptop.post(f"/journal/{entry.id}/edit", data={**fields, "body": "Laptop words.",
+                                                   "version": "1"})
+    for n in range(KEEP_MAX + 1):  # stale saves from version 1: each loses
+        assert phone.post(f"/journal/{entry.id}/edit", data={
+            **fields, "body": f"Phone words {n}.", "version": "1"}).status_code == 409
+    editor = phone.get(f"/journal/{entry.id}/edit").get_data(as_text=True)
+    assert all(f"Phone words {n}." in editor for n in range(KEEP_MAX))
+    assert "You have autosaved writing from" in editor  # the last one, as the entry's draft
+    restored = phone.get(f"/journal/{entry.id}/edit?restore=1").get_data(as_text=True)
+    assert f"Phone words {KEEP_MAX}." in restored
 
 
 def test_saving_twice_from_one_device_is_not_a_conflict(client, writer):
@@ -139,7 +163,11 @@ def test_autosave_keeps_the_latest_text_per_entry(client, writer, other_writer):
     assert client.post("/journal/drafts/new", data="not json").status_code == 400
     assert client.post("/journal/drafts/abc", json={}).status_code == 404
     theirs = factories.make_entry(other_writer, body="Theirs")
-    assert client.post(f"/journal/drafts/{theirs.id}", json={"body": "x"}).status_code == 404
+    # Another writer's entry is answered as a deleted one is (words sent there are not saved):
+    # the same answer for both, so it says nothing about whether the entry exists.
+    refused = client.post(f"/journal/drafts/{theirs.id}", json={"body": "x"})
+    assert refused.status_code == 410 and refused.get_json()["gone"] is True
+    assert db.session.scalar(db.select(Draft).where(Draft.entry_id == theirs.id)) is None
 
 
 def test_saving_the_entry_clears_its_draft_and_the_editor_offers_a_newer_one(client, writer):

@@ -83,30 +83,52 @@ def keepable(form: dict) -> bool:
     return all(len(str(form.get(name, ""))) <= _LIMITS.get(name, _SHORT) for name in FIELDS)
 
 
-def keep(user_id: int, entry_id: int | None, form: dict) -> bool:
+def keep(user_id: int, entry_id: int | None, form: dict, why: str = "session") -> bool:
     """Keep the entry fields of ``form`` for ``user_id``, for the editor of ``entry_id``.
 
     Returns False, keeping nothing, when the writer already has KEEP_MAX kept saves waiting:
-    nothing kept is ever pushed out by newer saves.
+    nothing kept is ever pushed out by newer saves. ``why`` says to the editor why it was kept
+    ("session": the session had ended; "conflict": the save lost to another device's).
     """
+    kept = _add_kept(user_id, entry_id, form, why)
+    db.session.commit()
+    return kept
+
+
+def _lock_writer(user_id: int) -> None:
     # Count-then-insert holds only if two keeps for one writer cannot interleave: take the
     # writer's row lock first (PostgreSQL; on SQLite a writing request already holds the
     # database's write lock, and FOR UPDATE is left out).
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def _add_kept(user_id: int, entry_id: int | None, form: dict, why: str) -> bool:
+    _lock_writer(user_id)
     db.session.execute(delete(PendingDraft).where(PendingDraft.created_at < utcnow() - KEEP_FOR))
     waiting = db.session.scalar(select(func.count()).select_from(PendingDraft)
                                 .where(PendingDraft.user_id == user_id))
     if waiting >= KEEP_MAX or not keepable(form):
-        db.session.commit()
         return False
     if entry_id is not None and db.session.scalar(
             select(Entry.author_id).where(Entry.id == entry_id)) != user_id:
         entry_id = None  # never bind the text to an entry its writer does not own
     fields = {name: str(form.get(name, "")) for name in FIELDS}
     db.session.add(PendingDraft(key=secrets.token_urlsafe(32), user_id=user_id,
-                                entry_id=entry_id, fields=json.dumps(fields)))
-    db.session.commit()
+                                entry_id=entry_id, fields=json.dumps({**fields, "why": why})))
     return True
+
+
+def keep_losing_save(user_id: int, entry_id: int, form: dict) -> None:
+    """Keep the text of a save that lost an edit conflict where the winning device's autosave
+    cannot overwrite it: a kept save listed in the entry's editor, or the entry's draft when
+    KEEP_MAX are already waiting. Raises EntryGone if the entry was deleted meanwhile (the
+    caller commits)."""
+    _lock_writer(user_id)  # the writer's row, then the entry's: the order a delete takes them
+    if db.session.scalar(
+            select(Entry.id).where(Entry.id == entry_id).with_for_update()) is None:
+        raise EntryGone(entry_id)
+    if not _add_kept(user_id, entry_id, form, "conflict"):
+        store(user_id, str(entry_id), form)
 
 
 def _kept(user: User, entry_id: int | None):

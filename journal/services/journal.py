@@ -70,7 +70,8 @@ def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     ``base_version`` is the version the editor started from. The save is one compare-and-set in
     the database, so of two saves from one version exactly one is applied. For the other (or any
     save from an older version) EditConflict is raised, nothing is overwritten, and its text is
-    kept as the entry's autosaved draft so it survives the writer leaving the conflict page.
+    kept apart for the entry's editor (drafts.keep_losing_save), where the other device's
+    autosave cannot overwrite it, so it survives the writer leaving the conflict page.
     """
     entry_id, author_id = entry.id, entry.author_id
     saved = db.session.execute(
@@ -82,7 +83,7 @@ def update_entry(entry: Entry, fields: EntryFields, base_version: int) -> Entry:
     if saved.rowcount != 1:
         db.session.rollback()  # the caller sees the entry as the other device saved it
         # Raises drafts.EntryGone instead if the other device deleted the entry.
-        drafts.store(author_id, str(entry_id), _draft_fields(fields, base_version))
+        drafts.keep_losing_save(author_id, entry_id, _draft_fields(fields, base_version))
         db.session.commit()
         raise EditConflict()
     drafts.clear_for_entry(entry)

@@ -49,13 +49,17 @@ def index():
 @bp.get("/<id:theme_id>")
 def theme(theme_id: int):
     """Every excerpt and entry tagged with a theme (or its children), with context and memos."""
-    item = found_or_404(research.get_theme(theme_id))
+    return _theme_page(found_or_404(research.get_theme(theme_id)))
+
+
+def _theme_page(item, memo_form: MemoForm | None = None, status: int = 200):
     tags = research.tags_for_theme(research.descendants(item))
     shares = list({tag.share.id: tag.share for tag in tags}.values())
     return render_template("codebook/theme.html", theme=item, tags=tags,
                            contexts=sharing.shown_contexts(shares),
-                           memos=research.memos_for(theme=item), memo_form=MemoForm(),
-                           collection_choices=collections.all_collections())
+                           memos=research.memos_for(theme=item),
+                           memo_form=memo_form or MemoForm(),
+                           collection_choices=collections.all_collections()), status
 
 
 @bp.route("/<id:theme_id>/edit", methods=["GET", "POST"])
@@ -140,13 +144,16 @@ def memo(theme_id: int):
     """Add a memo to a theme."""
     item = found_or_404(research.get_theme(theme_id))
     form = MemoForm()
-    if not form.validate_on_submit():
-        flash("Write the memo before saving it.", "error")
-        return redirect(url_for("codebook.theme", theme_id=theme_id) + "#memos")
-    try:
-        research.add_memo(current_user, form.text.data, theme=item)
-    except DomainError as error:
-        flash(error.message, "error")
-        return redirect(url_for("codebook.index"))
-    flash("Memo saved.", "success")
-    return redirect(url_for("codebook.theme", theme_id=theme_id) + "#memos")
+    if form.validate_on_submit():
+        try:
+            research.add_memo(current_user, form.text.data, theme=item)
+        except DomainError as error:
+            if not error.field:  # the theme went (merged away): its page is gone too
+                flash(error.message, "error")
+                return redirect(url_for("codebook.index"))
+            attach_error(form, error)
+        else:
+            flash("Memo saved.", "success")
+            return redirect(url_for("codebook.theme", theme_id=theme_id) + "#memos")
+    # The memo box again, with what was typed and the real reason (too long, hidden characters).
+    return _theme_page(item, form, 422)

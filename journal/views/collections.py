@@ -63,14 +63,18 @@ def manage(collection_id: str):
 
 
 def _manage_page(collection: Collection, status: int = 200, form: CollectionForm | None = None,
-                 stale: bool = False):
+                 stale: bool = False, commentary: CommentaryForm | None = None,
+                 item_id: int | None = None):
+    """The manage page; ``commentary`` is a refused commentary form, shown in item ``item_id``'s
+    box with what was typed."""
     if form is None:
         form = _form(collection)
     shares = [item.share for item in collections.live_items(collection)]
     return render_template(
         "collections/manage.html", collection=collection, form=form, confirm=ConfirmForm(),
         stale=stale,
-        commentary=CommentaryForm(), contexts=sharing.shown_contexts(shares),
+        commentary=commentary or CommentaryForm(), commentary_item=item_id,
+        contexts=sharing.shown_contexts(shares),
         responses=collections.responses(collection),
         opens=collections.open_counts().get(collection.id, 0)), status
 
@@ -153,18 +157,18 @@ def commentary(collection_id: str, item_id: int):
     """Save the commentary shown before an item."""
     collection = found_or_404(collections.get(collection_id))
     form = CommentaryForm()
-    if form.validate_on_submit():
-        try:
-            collections.set_commentary(collection, item_id, form.commentary.data or "",
-                                       parse_version(request.form))
-        except StaleEdit as error:
-            return _commentary_conflict(collection, item_id, form, error)
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash("Commentary saved.", "success")
+    if not form.validate_on_submit():
+        # Its box again, with what was typed and why it was refused (too long, hidden characters).
+        return _manage_page(collection, 422, commentary=form, item_id=item_id)
+    try:
+        collections.set_commentary(collection, item_id, form.commentary.data or "",
+                                   parse_version(request.form))
+    except StaleEdit as error:
+        return _commentary_conflict(collection, item_id, form, error)
+    except DomainError as error:
+        flash(error.message, "error")
     else:
-        flash(" ".join(form.commentary.errors) or "The form had expired.", "error")
+        flash("Commentary saved.", "success")
     return redirect(url_for("collections.manage", collection_id=collection.id) + "#items")
 
 

@@ -5,10 +5,10 @@ from datetime import date
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -25,7 +25,7 @@ from journal.boundary import MAX_ID, page_number, parse_number
 from journal.forms import CheckInForm, ConfirmForm, EntryForm, SearchForm, has_errors
 from journal.forms.journal import submission_key
 from journal.models import Role
-from journal.services import drafts, sharing
+from journal.services import audit, drafts, sharing
 from journal.services import journal as journal_service
 from journal.services.journal import EntryFields
 
@@ -128,9 +128,9 @@ def _flash_once(message: str, category: str) -> None:
 @bp.post("/drafts/<slot:slot>")
 def autosave(slot: str):
     """Keep the editor's latest text (sent by the autosave script as JSON)."""
-    if slot != "new":  # the converter let through only "new" or an id
-        get_own_entry_or_404(current_user, int(slot))
     fields = request.get_json(silent=True)
+    if slot != "new" and _gone(int(slot), isinstance(fields, dict)):
+        return _gone_json()
     if not isinstance(fields, dict):
         return jsonify(error="Send the entry's fields as JSON"), 400
     if not _is_mine(fields.get("author")):
@@ -141,7 +141,7 @@ def autosave(slot: str):
     try:
         saved_at = drafts.autosave(current_user, slot, fields)
     except drafts.EntryGone:
-        abort(404)  # deleted on another device since the check above
+        return _gone_json()  # deleted on another device since the check above
     return jsonify(saved_at=saved_at.isoformat(), author=renewed)
 
 
@@ -176,6 +176,8 @@ def show(entry_id: int):
 @bp.route("/<id:entry_id>/edit", methods=["GET", "POST"])
 def edit(entry_id: int):
     """Change one of one's own entries."""
+    if _gone(entry_id, request.method == "POST" and bool(request.form.get("body", "").strip())):
+        return _gone_page()
     entry = get_own_entry_or_404(current_user, entry_id)
     restored = _restored_form(entry.id) or _autosaved_form(str(entry.id))
     form = restored or EntryForm(obj=entry)
@@ -196,7 +198,7 @@ def edit(entry_id: int):
             form.version.data = str(entry.version)
             return render_template("journal/conflict.html", form=form, entry=entry), 409
         except drafts.EntryGone:
-            abort(404)  # deleted on another device since this request loaded it
+            return _gone_page()  # deleted on another device since this request loaded it
         flash("Changes saved.", "success")
         return redirect(url_for("journal.show", entry_id=entry_id))
     status = 422 if has_errors(form) else 200
@@ -217,6 +219,36 @@ def delete(entry_id: int):
         return redirect(url_for("journal.index"))
     return render_template("journal/delete.html", entry=entry, form=form,
                            share=sharing.share_of(current_user, entry))
+
+
+GONE = ("This entry was deleted on another device, so this writing could not be saved to it: "
+        "save your writing as a new entry.")
+
+
+def _gone(entry_id: int, words_sent: bool) -> bool:
+    """Whether this request brings words for an entry that is not (or no longer) the writer's.
+
+    Deleted on another device, never written, or another writer's: all get the same answer
+    (and the same audit row), so it tells nobody whether an entry exists. Without words sent,
+    the scoped loader's plain 404 answers instead.
+    """
+    if not words_sent or journal_service.get_own_entry(current_user, entry_id) is not None:
+        return False
+    audit.record_now("denied", current_user, request.path)
+    return True
+
+
+def _gone_page():
+    """The new-entry form holding the words sent (as sent: nothing is checked or saved)."""
+    form = EntryForm(formdata=request.form)
+    form.version.data = ""
+    return make_response(render_template("journal/new.html", form=form, slot="new", kept=[],
+                                         autosaved=None, gone=GONE), 410)
+
+
+def _gone_json():
+    """For the autosave script: it moves its copy on this device to the new-entry editor."""
+    return jsonify(error=GONE, gone=True), 410
 
 
 def _offer(draft, entry):

@@ -1,6 +1,16 @@
 """The research team's review of shared entries. Researchers never see who wrote anything."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from journal.access import found_or_404, require_role
@@ -15,6 +25,7 @@ from journal.forms import (
     has_errors,
     theme_choices,
 )
+from journal.forms.typed import typed_words
 from journal.models import Role, Share
 from journal.services import collections, research, review_queue, sharing
 from journal.services.errors import DomainError
@@ -67,10 +78,12 @@ def _share_page(item: Share, status: int = 200, **forms):
 @bp.post("/shares/<share_id:share_id>/accept")
 def accept(share_id: str):
     """Accept a share."""
-    item = found_or_404(sharing.get_share(share_id))
+    item = _share_or_gone(share_id)
     try:
         sharing.accept(item)
     except DomainError as error:
+        if _is_gone(share_id):
+            return _gone_page()
         flash(error.message, "info")
     else:
         flash("Accepted.", "success")
@@ -80,7 +93,7 @@ def accept(share_id: str):
 @bp.post("/shares/<share_id:share_id>/return")
 def return_share(share_id: str):
     """Return a share to its writer with a reason."""
-    item = found_or_404(sharing.get_share(share_id))
+    item = _share_or_gone(share_id)
     form = ReturnForm()
     if form.validate_on_submit():
         try:
@@ -89,6 +102,8 @@ def return_share(share_id: str):
             if error.field:  # no reason given: the form again, with what was typed
                 attach_error(form, error)
                 return _share_page(item, 422, return_form=form)
+            if _is_gone(share_id):
+                return _gone_page()  # the reason typed is shown back to copy
             flash(error.message, "info")
         else:
             flash("Returned to the writer with your reason.", "success")
@@ -99,12 +114,12 @@ def return_share(share_id: str):
 @bp.post("/shares/<share_id:share_id>/safeguarding")
 def safeguarding(share_id: str):
     """Mark or clear "needs a safeguarding review"."""
-    item = found_or_404(sharing.get_share(share_id))
+    item = _share_or_gone(share_id)
     needs = request.form.get("needs_review") == "1"
     try:
         sharing.set_safeguarding(item, needs)
-    except DomainError as error:
-        return _gone(error)
+    except DomainError:
+        return _gone_page()
     flash("Marked as needing a safeguarding review: it will be kept out of every collection."
           if needs else "Safeguarding review mark cleared.", "success")
     return redirect(url_for("research.share", share_id=share_id))
@@ -113,7 +128,7 @@ def safeguarding(share_id: str):
 @bp.post("/shares/<share_id:share_id>/tags")
 def tag(share_id: str):
     """Tag the whole share, or a passage of it, with one or more themes."""
-    item = found_or_404(sharing.get_share(share_id))
+    item = _share_or_gone(share_id)
     form = TagForm()
     form.theme_ids.choices = theme_choices(research.theme_tree())
     if form.validate_on_submit():
@@ -121,8 +136,8 @@ def tag(share_id: str):
             made = research.tag_share(current_user, item, [
                 parse_id(t) for t in form.theme_ids.data if parse_id(t)], form.excerpt.data or "")
         except DomainError as error:
-            if sharing.get_share(share_id) is None:
-                return _gone(error)
+            if _is_gone(share_id):
+                return _gone_page()
             attach_error(form, error)
         else:
             flash(f"Tagged with {len(made)} theme{'s' if len(made) != 1 else ''}.", "success")
@@ -130,11 +145,24 @@ def tag(share_id: str):
     return _share_page(item, 422, tag_form=form)
 
 
-def _gone(error: DomainError):
-    """The share was withdrawn (or replaced) as the researcher worked on it: say so, and go
-    back to the queue, since its page no longer exists."""
-    flash(error.message, "info")
-    return redirect(url_for("research.queue"))
+def _share_or_gone(share_id: str) -> Share:
+    """The share an action is for, or (withdrawn a moment ago, or never one the researcher could
+    see: the same answer) the page that says so and shows back what was typed."""
+    item = sharing.get_share(share_id)
+    if item is None:
+        abort(_gone_page())
+    return item
+
+
+def _gone_page():
+    """What was typed, to copy, on the page saying the share is no longer available (404)."""
+    return make_response(render_template("research/share_gone.html",
+                                         typed=typed_words(request.form)), 404)
+
+
+def _is_gone(share_id: str) -> bool:
+    """Whether the share went (withdrawn or replaced by its writer) as the researcher acted."""
+    return sharing.get_share(share_id) is None
 
 
 
@@ -166,13 +194,16 @@ def retag(tag_id: int):
 @bp.post("/shares/<share_id:share_id>/memos")
 def share_memo(share_id: str):
     """Add a memo to a share (researchers only ever see memos)."""
-    item = found_or_404(sharing.get_share(share_id))
+    item = _share_or_gone(share_id)
     form = MemoForm()
     if form.validate_on_submit():
         try:
             research.add_memo(current_user, form.text.data, share=item)
         except DomainError as error:
-            return _gone(error)
+            if _is_gone(share_id):
+                return _gone_page()  # the memo typed is shown back to copy
+            attach_error(form, error)
+            return _share_page(item, 422, memo_form=form)
         flash("Memo saved.", "success")
         return redirect(url_for("research.share", share_id=share_id) + "#memos")
     return _share_page(item, 422, memo_form=form)

@@ -48,8 +48,8 @@ function write(values) {
 
 if (form) {
   const owner = form.dataset.autosaveOwner || lastWriter();
-  const key = `journal-draft:${owner}:${form.dataset.autosaveSlot}`;
-  const url = form.dataset.autosaveUrl;
+  let key = `journal-draft:${owner}:${form.dataset.autosaveSlot}`;
+  let url = form.dataset.autosaveUrl;
   const status = document.querySelector('[data-autosave-status]');
   const offer = document.querySelector('[data-autosave-offer]');
   const token = (name) => form.elements.namedItem(name);
@@ -84,6 +84,35 @@ if (form) {
   // A page another account opened on this device: the server kept the text for its writer once,
   // so stop sending it (each send would be kept again).
   let refused = null;
+  let savedNote = 'Saved';
+
+  // The entry was deleted on another device: this device's copy becomes writing for a new
+  // entry (here, and as the new-entry draft on the server once sent), which the new-entry page
+  // offers back. Writing already waiting there is never replaced: then this copy stays put.
+  const newKey = `journal-draft:${owner}:new`;
+  function moveToNewEntry() {
+    const latest = stored();
+    let waiting = null;
+    try { waiting = JSON.parse(localStorage.getItem(newKey) || 'null'); } catch { /* unreadable */ }
+    if (latest && waiting && !waiting.synced && !same(waiting.values, latest.values)) return false;
+    if (latest) {
+      const values = { ...latest.values, version: '' };  // a new entry starts from no version
+      localStorage.setItem(newKey, JSON.stringify({ values, savedAt: Date.now(), synced: false }));
+    }
+    if (key !== newKey) localStorage.removeItem(key);
+    key = newKey;
+    url = url.replace(/[^/]*$/, 'new');
+    savedNote = 'This entry was deleted on another device. Your writing is kept as a new '
+      + 'entry: open a new entry to finish and save it.';
+    if (status && !document.querySelector('[data-autosave-new-entry]')) {
+      const link = document.createElement('a');
+      link.href = new URL('new', new URL(form.dataset.autosaveTokens, window.location.href)).href;
+      link.textContent = 'Open a new entry';
+      link.dataset.autosaveNewEntry = '';
+      status.after(link);
+    }
+    return true;
+  }
 
   const send = (draft) => fetch(url, {
     method: 'POST', credentials: 'same-origin', redirect: 'manual',
@@ -118,7 +147,7 @@ if (form) {
         if (latest && latest.savedAt === draft.savedAt) {
           localStorage.setItem(key, JSON.stringify({ ...latest, synced: true }));
         }
-        say('Saved');
+        say(savedNote);
       } else if (response.status === 409) {
         const answer = await response.json();
         refused = answer.error;
@@ -127,6 +156,17 @@ if (form) {
         const latest = stored();
         if (answer.kept && latest && latest.savedAt === draft.savedAt) localStorage.removeItem(key);
         say(refused);
+      } else if (response.status === 410) {
+        const answer = await response.json().catch(() => ({}));
+        if (answer.gone && moveToNewEntry()) {
+          say(savedNote);
+          clearTimeout(timer);
+          timer = setTimeout(sync, 0);  // now to the new-entry draft on the server
+        } else {
+          refused = 'This entry was deleted on another device, and other writing for a new entry '
+            + 'is waiting on this phone. Copy this writing now and paste it into a new entry.';
+          say(refused);
+        }
       } else if (response.status === 503) {
         // The server could not save just now: this phone keeps its copy and tries again.
         say('Saved on this phone – will sync in a moment');
