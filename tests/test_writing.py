@@ -80,6 +80,23 @@ def test_walking_away_from_the_conflict_page_keeps_the_losing_text(two_devices, 
     assert db.session.get(Entry, entry.id).body == "Laptop words."
 
 
+def test_deleting_the_entry_after_a_conflict_moves_the_losing_text_to_a_new_entry(two_devices,
+                                                                                    writer):
+    """The laptop wins, then deletes the entry: the phone's losing words were never in it, so
+    they are offered on the new-entry page, not deleted with the entry."""
+    phone, laptop = two_devices
+    entry = factories.make_entry(writer, title="Night", body="Original words.")
+    fields = {"title": "Night", "entry_date": date.today().isoformat(),
+              "author": factories.author_note(writer)}
+    laptop.post(f"/journal/{entry.id}/edit", data={**fields, "body": "Laptop words.",
+                                                   "version": "1"})
+    assert phone.post(f"/journal/{entry.id}/edit", data={
+        **fields, "body": "Phone words nobody saw.", "version": "1"}).status_code == 409
+    assert laptop.post(f"/journal/{entry.id}/delete", data={"confirm": "1"}).status_code == 302
+    editor = phone.get("/journal/new").get_data(as_text=True)
+    assert "Writing we kept for you" in editor and "Phone words nobody saw." in editor
+
+
 def test_a_losing_save_goes_to_the_draft_when_the_kept_saves_are_full(two_devices, writer):
     phone, laptop = two_devices
     entry = factories.make_entry(writer, title="Night", body="Original words.")

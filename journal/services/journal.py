@@ -7,7 +7,7 @@ from sqlalchemy import delete, or_, select, update
 
 from journal import search
 from journal.extensions import db
-from journal.models import CheckIn, Entry, User
+from journal.models import CheckIn, Entry, PendingDraft, User
 from journal.models.types import utcnow
 from journal.services import drafts, sharing
 from journal.upsert import insert_once, upsert_row
@@ -138,6 +138,10 @@ def delete_entry(author: User, entry: Entry) -> None:
     if share is not None:
         sharing.withdraw_share(author, share)
     drafts.clear_for_entry(entry)  # its autosave must not pass to a later entry with its id
+    # Text kept for this entry's editor (a save that lost to another device, or came after the
+    # session ended) was never seen in the entry: it moves to the new-entry editor, not away.
+    db.session.execute(update(PendingDraft).where(PendingDraft.entry_id == entry.id)
+                       .values(entry_id=None))
     db.session.execute(delete(Entry).where(Entry.id == entry.id))
     db.session.commit()
     if share is not None:
