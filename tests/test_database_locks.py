@@ -38,8 +38,10 @@ def signed_in(client, writer):
 
 
 @contextmanager
-def held(statement: str):
-    """Another connection runs ``statement`` in a transaction and keeps it open meanwhile."""
+def held(statement: str, sqlite_lock: str = "IMMEDIATE"):
+    """Another connection holds a lock meanwhile: on PostgreSQL by running ``statement`` in a
+    transaction; on SQLite, which has one lock for the whole database, by BEGIN ``sqlite_lock``
+    (IMMEDIATE blocks writers, EXCLUSIVE readers too)."""
     if ON_POSTGRESQL:
         other = create_engine(db.engine.url)
         with other.connect() as conn:
@@ -51,7 +53,9 @@ def held(statement: str):
         other.dispose()
         return
     conn = sqlite3.connect(make_url(str(db.engine.url)).database, isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")  # SQLite has one lock: the whole database's write lock
+    conn.execute(f"BEGIN {sqlite_lock}")
+    if sqlite_lock == "EXCLUSIVE":
+        conn.execute("DELETE FROM entries WHERE id = -1")  # take the lock now, not lazily
     try:
         yield
     finally:
@@ -86,13 +90,13 @@ def test_an_edit_meeting_a_held_lock_gets_the_503_page_with_its_text_quickly(
     assert entry.body == "Before"
 
 
-@pytest.mark.skipif(ON_POSTGRESQL, reason="PostgreSQL locks rows: a new entry waits for none")
 def test_a_new_entry_and_a_check_in_meeting_the_write_lock_get_their_text_back(
         client, signed_in):
     """The auditor's 500: the wait happened in a before_request hook, and the 503 page then
     loaded the user from the locked database."""
     token = uuid.uuid4().hex
-    with held(""):
+    # PostgreSQL locks rows, and a new row waits for none: lock the tables against writing.
+    with held("LOCK TABLE entries, check_ins, drafts IN EXCLUSIVE MODE"):
         new = client.post("/journal/new", headers=OURS, data={
             "author": factories.author_note(signed_in), "body": f"New {token}",
             "entry_date": date.today().isoformat()})
@@ -108,18 +112,17 @@ def test_a_new_entry_and_a_check_in_meeting_the_write_lock_get_their_text_back(
     assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="lock_timeout is PostgreSQL's")
 def test_a_page_behind_a_table_lock_asks_for_a_reload_within_the_lock_timeout(
         client, signed_in):
-    """A migration's ACCESS EXCLUSIVE lock blocks even reading: the page says so quickly."""
-    with held("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE"):
+    """A migration's exclusive lock blocks even reading: the page says so quickly."""
+    with held("LOCK TABLE entries IN ACCESS EXCLUSIVE MODE", sqlite_lock="EXCLUSIVE"):
         response, took = timed(lambda: client.get("/journal/"))
     assert response.status_code == 503 and took < 2 * WAIT + 3
     assert "We could not open this page just now" in response.get_data(as_text=True)
 
 
-@pytest.mark.skipif(not ON_POSTGRESQL, reason="lock_timeout is PostgreSQL's")
 @pytest.mark.parametrize("app_config", [{"DB_LOCK_TIMEOUT_SECONDS": WAIT,
+                                         "SQLITE_BUSY_SECONDS": WAIT,
                                          "DB_RETRY_WITHIN_SECONDS": WAIT / 2}])
 def test_a_first_run_that_used_the_budget_is_not_run_again(client, signed_in, caplog):
     entry = factories.make_entry(signed_in, body="Before")
