@@ -21,6 +21,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected
 from werkzeug.routing import BaseConverter, ValidationError
 
+from journal import page_owner
 from journal.models.collections import new_collection_id
 from journal.models.journal import BODY_MAX, TITLE_MAX
 from journal.models.sharing import new_share_id
@@ -228,14 +229,18 @@ def _clean_form():
 def _kept_page():
     """What was typed (cleaned, passwords left out), with the message: nothing was done."""
     kept = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in SECRET_FIELDS and value]
+            if name not in NOT_SHOWN and value]
     return render_template("errors/refused_input.html", kept=kept,
                            message=g.input_refused), 400
 
 
-#: Form fields never shown back on a page of their own.
+#: Form fields never sent back to the browser: passwords, the old form token, the page-owner
+#: note (a fresh one is made).
 SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
-                           "new_password", "author", "opened_by"})
+                           "new_password", page_owner.FIELD})
+#: ...and those sent back unchanged (hidden) at most, never shown: the editor's signed author
+#: note and the new-entry form's key.
+NOT_SHOWN = SECRET_FIELDS | {"author", "submission_key"}
 
 
 def _check_json():

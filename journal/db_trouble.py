@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from journal import errors
 from journal.access import from_our_own_page
+from journal.boundary import NOT_SHOWN, SECRET_FIELDS
 from journal.extensions import db, login_manager
 from journal.forms.journal import submission_key
 
@@ -35,9 +36,6 @@ RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
 DISCONNECT_SQLSTATE_PREFIXES = ("08", "57P")
 #: What SQLite says when another connection holds the lock past the busy timeout.
 SQLITE_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
-#: Fields sent again unchanged but not shown: the editor's signed author note and the new-entry
-#: form's key.
-HIDDEN_FIELDS = frozenset({"author", "submission_key"})
 
 COULD_NOT_SAVE = "We could not save this just now. Your text is kept: try again in a moment."
 
@@ -175,8 +173,8 @@ def _kept_form(maybe_saved: bool) -> dict:
     if request.method != "POST":
         return {"posted": False}
     sent = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in errors.SECRET_FIELDS]  # passwords, the old token
-    shown = [(name, value) for name, value in sent if name not in HIDDEN_FIELDS and value]
+            if name not in SECRET_FIELDS]  # passwords, the old token
+    shown = [(name, value) for name, value in sent if name not in NOT_SHOWN and value]
     # A fresh token and a "Try again" button would make a forged cross-site post a one-click
     # attack, so only a request that shows it came from our page gets them (as in errors.py).
     again = from_our_own_page(strict=True)

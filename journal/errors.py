@@ -13,12 +13,8 @@ from journal.access import (
     keep_unsaved_writing,
     show_typed_words,
 )
-from journal.boundary import JSON_TOO_BIG
+from journal.boundary import JSON_TOO_BIG, SECRET_FIELDS
 from journal.extensions import db
-
-#: Form fields never echoed back on the "form expired" page (the page owner note is renewed).
-SECRET_FIELDS = frozenset({"csrf_token", "password", "confirm", "current_password",
-                            "new_password", page_owner.FIELD})
 
 
 def init_app(app: Flask) -> None:

@@ -33,15 +33,6 @@ def upsert(model, values: dict, keys: tuple[str, ...], update: tuple[str, ...] =
     db.session.execute(statement)
 
 
-def insert_new(model, values: dict, keys: tuple[str, ...]) -> bool:
-    """Insert ``values`` unless a row with the same ``keys`` exists (left as it is); whether it
-    inserted. Told by RETURNING: the drivers' row counts for this statement disagree."""
-    table = model.__table__
-    statement = (_insert(table, values).on_conflict_do_nothing(index_elements=list(keys))
-                 .returning(*(table.c[key] for key in keys)))
-    return db.session.execute(statement).first() is not None
-
-
 def upsert_row(model, key: dict, values: dict):
     """Insert the row of ``model`` identified by ``key`` (the columns of a unique constraint), or
     set ``values`` on the row that has it; returns the row as it now is."""
@@ -61,5 +52,5 @@ def insert_once(model, values: dict, keys: tuple[str, ...]):
     """
     table = model.__table__
     statement = (_insert(table, values).on_conflict_do_nothing(index_elements=list(keys))
-                 .returning(table.c.id))
+                 .returning(*table.primary_key))
     return db.session.execute(statement).scalar()

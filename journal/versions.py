@@ -10,7 +10,7 @@ from the same version exactly one is applied, whatever the timing.
 from sqlalchemy import update
 
 from journal.extensions import db
-from journal.upsert import insert_new, upsert
+from journal.upsert import insert_once, upsert
 
 #: The version a form shows when there is no row yet: its save may only create the row.
 NONE_YET = 0
@@ -37,6 +37,6 @@ def create_or_set(column, seen: int | None, key: dict, values: dict,
         return True
     if seen == NONE_YET:
         # An upsert that does nothing on a clash: a row saved meanwhile is never overwritten.
-        return insert_new(model, row, keys=tuple(key))
+        return insert_once(model, row, keys=tuple(key)) is not None
     where = [getattr(model, name) == value for name, value in key.items()]
     return compare_and_set(column, seen, where, values)
